@@ -14,6 +14,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, restore the default handling so a second
+		// one kills the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	root := newRootCmd(os.Stdin, os.Stdout, os.Stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {

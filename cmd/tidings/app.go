@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/tidings-app/tidings/store"
+)
+
+// app is what every command shares: the --config flag, output streams and
+// the way to load configuration and open the store.
+type app struct {
+	configPath string
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
+	logLevel   string
+}
+
+// logger returns a text logger on stderr at the configured level.
+func (a *app) logger() *slog.Logger {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(a.logLevel)); err != nil {
+		lvl = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
+}
+
+// loadConfig reads the --config file (TIDINGS_CONFIG, default tidings.yaml)
+// with TIDINGS_* environment overrides, and validates it. Errors are
+// exitError with EX_CONFIG and name the file and line.
+func (a *app) loadConfig() (*Config, error) {
+	cfg, err := LoadConfig(a.configPath, os.LookupEnv)
+	if err != nil {
+		return nil, &exitError{code: exConfig, msg: err.Error()}
+	}
+	return cfg, nil
+}
+
+// openStore opens the configured database. An unreachable database is an
+// exitError with EX_TEMPFAIL.
+func (a *app) openStore(ctx context.Context, cfg *Config) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.Server.Database, store.Options{})
+	if err != nil {
+		return nil, &exitError{code: exTempFail, msg: fmt.Sprintf("database %s: %v", cfg.redactedDatabase(), err)}
+	}
+	return db, nil
+}
+
+// load is loadConfig then openStore; the caller closes the DB.
+func (a *app) load(ctx context.Context) (*Config, *store.DB, error) {
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := a.openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, db, nil
+}
