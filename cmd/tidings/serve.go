@@ -129,14 +129,14 @@ func (s *server) routes() http.Handler {
 // database last.
 func (s *server) run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.svc.serveSMTP(s.smtpLn) })
+	g.Go(func() error { return s.logged("smtp", s.svc.serveSMTP(s.smtpLn)) })
 	g.Go(func() error {
 		if err := s.http.Serve(s.httpLn); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("http: %w", err)
 		}
 		return nil
 	})
-	g.Go(func() error { return s.svc.runWorkers(gctx) })
+	g.Go(func() error { return s.logged("jobs", s.svc.runWorkers(gctx)) })
 	s.log.Info("serving", "smtp", s.smtpLn.Addr().String(), "http", s.httpLn.Addr().String())
 	g.Go(func() error {
 		<-gctx.Done()
@@ -152,6 +152,14 @@ func (s *server) run(ctx context.Context) error {
 	s.log.Info("stopped")
 	if errors.Is(err, context.Canceled) {
 		return nil
+	}
+	return err
+}
+
+// logged logs a component's fatal error once, where it is decided.
+func (s *server) logged(component string, err error) error {
+	if err != nil {
+		s.log.Error("component failed", "component", component, "err", err)
 	}
 	return err
 }
