@@ -1,0 +1,151 @@
+package reply
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Verbs that end or carry an attribution line ("… wrote:"), by language.
+const attribVerbs = `wrote|writes|a\s+écrit|nous\s+a\s+dit|escribió|escreveu|schrieb|schrieben\s+Sie|geschrieben|ha\s+scritto|scrisse|schreef|het\s+volgende\s+geschreven|skrev|skriver|napisał\(a\)|napisała|napisał|pisze|napsal|написал\(а\)|написала|написал|написав|пише|kirjoitti|írta|yazdı`
+
+// Words that open an attribution line ("On …", "Am …", "Le …").
+const attribOpeners = `on|at|am|le|el|em|il|il\s+giorno|op|den|dnia|w\s+dniu|dňa|в|у|pada|på`
+
+var (
+	// "On Tue, 24 Nov 2026 at 09:00, Ana <a@x> wrote:" and the same shape in
+	// other languages, verb last.
+	reAttribOpenerVerbLast = regexp.MustCompile(`(?i)^(?:` + attribOpeners + `)\s.*\d.*[\s"'>)\]](?:` + attribVerbs + `)\s*(?:[:：]|-{2,})?\s*$`)
+	// "Am 24.11.2026 um 09:00 schrieb Ana <a@x>:", verb before the name.
+	reAttribOpenerVerbName = regexp.MustCompile(`(?i)^(?:` + attribOpeners + `)\s.*\d.*\s(?:` + attribVerbs + `)\s.+[:：]\s*$`)
+	// "24 нояб. 2026 г. Ana <a@x> написал:", "tir. 24. nov. 2026 kl. 09.00
+	// skrev Ana <a@x>:": a date first.
+	reAttribDateFirst = regexp.MustCompile(`(?i)^[^\s\d]{0,15}[,.]?\s*\d.*[\s"'>)\]](?:` + attribVerbs + `)(?:\s.*)?[:：]\s*$`)
+	// CJK: "在 2026年11月24日 … 写道：".
+	reAttribCJK = regexp.MustCompile(`^(?:在|於|于)?.*\d.*(?:写道|寫道|が書きました)\s*[:：]?\s*$`)
+	// "Ana <a@x> wrote:", "ana via Tidings wrote:".
+	reAttribSomeoneWrote = regexp.MustCompile(`(?i)^.*(?:@|\svia\s).*[\s"'>)\]](?:` + attribVerbs + `)\s*[:：]?\s*$`)
+	// "Ana <a@x> schrieb am Di., 24. Nov. 2026 um 09:00 Uhr:".
+	reAttribWroteOn = regexp.MustCompile(`(?i)^.+\s(?:wrote|schrieb|a\s+écrit|escribió|escreveu|skrev)\s+(?:on|am|le|el|em|den)\s.*\d.*[:：]\s*$`)
+	// "2026-11-24 9:00 GMT+01:00 Ana <a@x>:", "2026年11月24日(火) 9:00 Ana <a@x>:".
+	reAttribDateEmail = regexp.MustCompile(`^[^<>@]{0,40}(?:19|20)\d\d[^<>@]*<[^<>\s@]+@[^<>\s]+>{1,2}\s*[:：]?\s*$`)
+	// mutt: "* Ana <a@x> [2026-11-24 09:00]:".
+	reMuttAttrib = regexp.MustCompile(`^\*\s.+\s\[\d{4}-\d\d-\d\d[^\]]*\]:\s*$`)
+	// "2016-03-03 17:21 GMT+01:00 Some One".
+	reAttribISOGMT = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\pL\s.'-]+$`)
+	// Lines that may begin an attribution wrapped over several lines.
+	reAttribStart = regexp.MustCompile(`(?i)^(?:(?:` + attribOpeners + `)\s|\d|[^\s\d]{1,15},?\s+\d|.*<\S*$|.*\s(?:wrote|schrieb)\s+(?:on|am)\s)`)
+
+	reAttribWroteOnStart = regexp.MustCompile(`(?i)\s(?:wrote|schrieb)\s+(?:on|am)\s`)
+
+	attribRegexps = []*regexp.Regexp{
+		reAttribOpenerVerbLast, reAttribOpenerVerbName, reAttribDateFirst,
+		reAttribCJK, reAttribSomeoneWrote, reAttribWroteOn, reAttribDateEmail,
+		reAttribISOGMT, reMuttAttrib,
+	}
+)
+
+// Forwarded-message and original-message markers.
+var (
+	reForwardRule  = regexp.MustCompile(`(?i)^[\s>*_]*-{2,}\s*(?:(?:Forwarded|Original|Reply)\s+message|Forwarded|Original|Mensaje\s+(?:original|reenviado)|Message\s+(?:transféré|d'origine|original|réexpédié)|Ursprüngliche\s+Nachricht|Weitergeleitete\s+Nachricht|Originalnachricht|Mensagem\s+(?:original|encaminhada|reencaminhada)|Messaggio\s+(?:originale|inoltrato)|Oorspronkelijk\s+bericht|Doorgestuurd\s+bericht|Origineel\s+bericht|Ursprungligt\s+meddelande|Vidarebefordrat\s+meddelande|Videresendt\s+(?:melding|meddelelse)|Opprinnelig\s+melding|Oprindelig\s+meddelelse|Wiadomość\s+(?:oryginalna|przekazana)|Przekazana\s+wiadomość|Исходное\s+сообщение|Пересылаемое\s+сообщение|Пересланное\s+сообщение|Оригінальне\s+повідомлення|Переслане\s+повідомлення|Пересланий\s+лист|原始邮件|转发邮件|已转发邮件|転送メッセージ|転送されたメッセージ|元のメッセージ)\s*-{2,}[\s*_]*$`)
+	reForwardBegin = regexp.MustCompile(`(?i)^[\s>*]*(?:Begin\s+forwarded\s+message|Anfang\s+der\s+weitergeleiteten\s+(?:Nachricht|E-Mail)|Début\s+du\s+message\s+(?:réexpédié|transféré)|Inicio\s+del\s+mensaje\s+reenviado|Início\s+da\s+mensagem\s+(?:reencaminhada|encaminhada)|Inizio\s+messaggio\s+inoltrato|Begin\s+doorgestuurd\s+bericht|Vidarebefordrat\s+mejl|Videresendt\s+e-post|Videresendt\s+besked|Początek\s+przekazywanej\s+wiadomości|Начало\s+переадресованного\s+сообщения|Початок\s+пересланого\s+повідомлення|転送されたメッセージ|以下是转发的邮件|转发的邮件)\s*[:：]?\s*\*?$`)
+	// reForwardWord tells a forward marker from an original-message one.
+	reForwardWord = regexp.MustCompile(`(?i)已转发|forward|transf|weitergeleit|reenvi|encaminh|reencaminh|inoltr|doorgestuurd|vidarebefordr|videresendt|przekaz|пересыла|переслан|переадрес|пересла|转发|転送`)
+)
+
+// Header names of an embedded header block, by role, in many languages.
+const (
+	hdrFrom    = `from|von|de|da|van|från|fra|od|от|від|差出人|发件人|寄件者|送信者|expéditeur|remitente|mittente|afzender|avsändare|afsender|nadawca|отправитель`
+	hdrDate    = `sent|date|datum|gesendet|envoyé|enviado|enviada|enviada\s+em|fecha|data|inviato|verzonden|skickat|sendt|wysłano|wysłane|отправлено|надіслано|дата|送信日時|日付|发送时间|日期|发送日期|le`
+	hdrTo      = `to|an|à|a|pour|para|aan|till|til|do|кому|宛先|收件人|destinataire|destinatario|destinatário|cc|kopie|копия`
+	hdrSubject = `subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|件名|主题|主題|sujet`
+	hdrOther   = `reply-to|antwort\s+an|répondre\s+à|responder\s+a|risposta|beantwoorden\s+-\s+aan|svara\s+till`
+)
+
+var (
+	reHeaderLine = regexp.MustCompile(`(?i)^[\s>]*\*{0,2}(` + hdrFrom + `|` + hdrDate + `|` + hdrTo + `|` + hdrSubject + `|` + hdrOther + `)\*{0,2}\s*[:：]\s*\*{0,2}\s*\S`)
+	reHeaderFrom = regexp.MustCompile(`(?i)^(?:` + hdrFrom + `)$`)
+	reHeaderDate = regexp.MustCompile(`(?i)^(?:` + hdrDate + `)$`)
+	reHeaderSubj = regexp.MustCompile(`(?i)^(?:` + hdrSubject + `)$`)
+)
+
+// Mobile and client footers ("Sent from my iPhone"), matched on one line
+// after markdown links are reduced to their text.
+var reFooter = regexp.MustCompile(`(?i)^[\s(<]*(?:` +
+	`sent\s+(?:from|via|with|by|using)\s+\S.{0,80}|` +
+	`get\s+(?:outlook|the\s+\S+\s+app)\s+for\s.{0,60}|` +
+	`\S+\s+from\s+mobile|from\s+my\s+(?:iphone|ipad|android|mobile|samsung|galaxy|phone|blackberry|\S+\s+\d+).{0,20}|` +
+	`envoyé\s+(?:de|depuis|à\s+partir\s+de)\s+(?:mon|ma|yahoo|outlook).{0,60}|` +
+	`von\s+meinem\s+.{1,40}\s+gesendet.{0,40}|gesendet\s+(?:von|mit)\s+(?:meinem|der|mobile).{0,60}|` +
+	`diese\s+nachricht\s+wurde\s+von\s.{1,60}\s+gesendet.{0,10}|` +
+	`inviato\s+da\s.{1,60}|enviado\s+(?:desde|do|de)\s+(?:mi|meu|o|yahoo|outlook).{0,60}|` +
+	`sendt\s+fra\s+(?:min|mi|yahoo|outlook).{0,60}|skickat\s+från\s.{1,60}|från\s+min\s.{1,40}|` +
+	`verzonden\s+(?:met|vanaf|van)\s.{1,60}|verstuurd\s+vanaf\s.{1,60}|` +
+	`wysłane\s+z\s.{1,60}|wysłano\s+z\s.{1,60}|отправлено\s+(?:с|из)\s.{1,60}|надіслано\s+з\s.{1,60}|` +
+	`从我的.{1,20}发送|從我的.{1,20}傳送|发自我的.{1,20}|.{1,20}から送信` +
+	`)[\s)>.]*$`)
+
+var (
+	reMarkdownLink = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	reDelimiter    = regexp.MustCompile(`^\s*[-_=+~#*ᐧ—,·•]+\s*$`)
+	reSigDash      = regexp.MustCompile(`^(?:--|—|–)\s*$`)
+	reQuote        = regexp.MustCompile(`^\s*(?:[A-Za-z]{1,3})?>`)
+	reCodeFence    = regexp.MustCompile("^\\s*(?:```|~~~)")
+	reDisclaimer   = regexp.MustCompile(`(?i)^\W*(?:disclaimer|confidentiality\s+notice|confidential|this\s+(?:e-?mail|message|communication|transmission)\b.*\b(?:confidential|privileged|intended\s+(?:solely|only|for))|the\s+information\s+(?:contained\s+)?in\s+this\s+(?:e-?mail|message).*\b(?:confidential|privileged|intended)|diese\s+(?:e-?mail|nachricht)\s+(?:enthält|kann)\s.*vertraulich|ce\s+(?:message|courriel|e-?mail)\s.*confidenti|este\s+(?:mensaje|correo|e-?mail)\s.*confidencial|questo\s+messaggio\s.*riservat|dit\s+bericht\s.*vertrouwelijk)`)
+)
+
+// isAttribution reports whether s (one line, or several joined) reads as an
+// attribution line such as "On … wrote:".
+func isAttribution(s string) bool {
+	if reMuttAttrib.MatchString(strings.TrimSpace(s)) {
+		return true
+	}
+	s = strings.TrimSpace(strings.TrimLeft(s, " \t>*-"))
+	if len(s) < 8 || len(s) > 400 {
+		return false
+	}
+	for _, re := range attribRegexps {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// isForwardMarker reports whether the line opens a forwarded or original
+// message ("---------- Forwarded message ---------", "Begin forwarded
+// message:"), and whether it is a forward rather than quoted history.
+func isForwardMarker(s string) (marker, forward bool) {
+	if len(s) > 200 {
+		return false, false
+	}
+	if reForwardRule.MatchString(s) || reForwardBegin.MatchString(s) {
+		return true, reForwardWord.MatchString(s)
+	}
+	return false, false
+}
+
+// headerField splits an embedded header line ("*From:* Ana") into its
+// lower-cased name and value; ok is false when it is not one.
+func headerField(s string) (name, value string, ok bool) {
+	if len(s) > maxLineBytes || !reHeaderLine.MatchString(s) {
+		return "", "", false
+	}
+	s = strings.TrimLeft(s, " \t>")
+	i := strings.IndexAny(s, ":：")
+	name = strings.ToLower(strings.Trim(s[:i], " \t*"))
+	value = strings.TrimPrefix(s[i:], ":")
+	value = strings.TrimPrefix(value, "：")
+	return name, strings.TrimSpace(strings.Trim(strings.TrimSpace(value), "*")), true
+}
+
+// isFooter reports whether the line is a mobile or client footer.
+func isFooter(s string) bool {
+	if len(s) > 200 {
+		return false
+	}
+	s = reMarkdownLink.ReplaceAllString(s, "$1")
+	if i := strings.Index(s, "<http"); i > 0 {
+		s = s[:i]
+	}
+	return reFooter.MatchString(s)
+}
