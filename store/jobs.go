@@ -26,6 +26,9 @@ type SendDigestArgs struct {
 	TeamID int64  `json:"team_id" river:"unique"`
 	Period string `json:"period" river:"unique"`
 	Force  bool   `json:"force,omitempty"`
+	// Zone, for a team with DigestLocal, limits the send to the readers
+	// in that IANA time zone (their local delivery time has come).
+	Zone string `json:"zone,omitempty" river:"unique"`
 }
 
 // Kind implements river.JobArgs.

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-//go:embed files
+//go:embed all:files
 var embedded embed.FS
 
 // Default returns the embedded templates.

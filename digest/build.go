@@ -1,0 +1,171 @@
+package digest
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tidings-app/tidings/store"
+)
+
+// Build turns the data of one team's period into its digest. It is pure:
+// now is the moment the digest is built (for overdue items and streaks);
+// nothing is read from the clock or the database.
+func Build(data *store.DigestData, p Period, now time.Time) Digest {
+	b := newBuilder(data, p)
+	d := Digest{
+		TeamID: data.Team.ID, Team: data.Team.Name, TeamSlug: data.Team.Slug, Period: p,
+		Prompts: len(data.Prompts), Empty: len(b.updates) == 0,
+	}
+	d.Leads, d.Recipients = b.people()
+	d.Blockers = b.blockers()
+	d.Participation = b.participation(data.Previous, data.Streaks)
+	d.Updates, d.NoReply = b.memberUpdates()
+	d.Meetings = b.meetings(now)
+	d.OpenItems = b.openItems(now)
+	return d
+}
+
+// builder holds the indexes Build's steps share.
+type builder struct {
+	data     *store.DigestData
+	p        Period
+	members  map[int64]*store.TeamMember
+	short    map[int64]string // first names, unless ambiguous
+	checkIns map[int64]store.CheckIn
+	byMember map[int64][]store.Prompt // prompts of current members, by due
+	updates  map[int64]*store.Update  // by prompt ID
+}
+
+func newBuilder(data *store.DigestData, p Period) *builder {
+	b := &builder{
+		data: data, p: p, members: map[int64]*store.TeamMember{}, short: map[int64]string{},
+		checkIns: map[int64]store.CheckIn{}, byMember: map[int64][]store.Prompt{},
+		updates: make(map[int64]*store.Update, len(data.Updates)),
+	}
+	firsts := map[string]int{}
+	for i := range data.Members {
+		m := &data.Members[i]
+		b.members[m.ID] = m
+		firsts[firstName(m.Name)]++
+	}
+	for id, m := range b.members {
+		b.short[id] = firstName(m.Name)
+		if firsts[b.short[id]] > 1 {
+			b.short[id] = m.Name
+		}
+	}
+	for _, c := range data.CheckIns {
+		b.checkIns[c.ID] = c
+	}
+	for _, pr := range data.Prompts {
+		if _, ok := b.members[pr.MemberID]; ok {
+			b.byMember[pr.MemberID] = append(b.byMember[pr.MemberID], pr)
+		}
+	}
+	for i := range data.Updates {
+		u := &data.Updates[i]
+		if _, ok := b.members[u.MemberID]; ok {
+			b.updates[u.PromptID] = u
+		}
+	}
+	return b
+}
+
+func firstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return name
+}
+
+// people returns the leads and the recipients: every member of the team,
+// observers included, except those who unsubscribed.
+func (b *builder) people() (leads, recipients []Person) {
+	zones := map[string]*time.Location{} // LoadLocation reads tzdata each call
+	for _, m := range b.data.Members {
+		loc, ok := zones[m.Location]
+		if !ok {
+			var err error
+			if loc, err = time.LoadLocation(m.Location); err != nil {
+				loc = b.p.Loc
+			}
+			zones[m.Location] = loc
+		}
+		p := Person{MemberID: m.ID, Name: m.Name, Email: m.Email, Location: loc}
+		if m.Role == store.RoleLead {
+			leads = append(leads, p)
+		}
+		if !m.Unsubscribed {
+			recipients = append(recipients, p)
+		}
+	}
+	return leads, recipients
+}
+
+// promptsInOrder walks current members by name and their prompts by due
+// time.
+func (b *builder) promptsInOrder(fn func(m *store.TeamMember, prompts []store.Prompt)) {
+	for i := range b.data.Members {
+		m := &b.data.Members[i]
+		fn(m, b.byMember[m.ID])
+	}
+}
+
+func (b *builder) local(t time.Time) time.Time { return t.In(b.p.Loc) }
+
+// blockers finds the runs of blocker updates per member and check-in.
+// Open blockers come first, then cleared ones, each by the day they began.
+func (b *builder) blockers() []Blocker {
+	var out []Blocker
+	b.promptsInOrder(func(m *store.TeamMember, prompts []store.Prompt) {
+		open := map[int64]int{} // check-in → index in out of its open run
+		for _, pr := range prompts {
+			u := b.updates[pr.ID]
+			if u == nil {
+				continue
+			}
+			i, running := open[pr.CheckInID]
+			switch {
+			case u.HasBlocker && running:
+				out[i].Text = blockerText(u.Answers)
+			case u.HasBlocker:
+				open[pr.CheckInID] = len(out)
+				out = append(out, Blocker{Who: m.Name, Text: blockerText(u.Answers), Since: b.local(u.AnsweredAt)})
+			case running:
+				out[i].Cleared = b.local(u.AnsweredAt)
+				delete(open, pr.CheckInID)
+			}
+		}
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Open() != out[j].Open() {
+			return out[i].Open()
+		}
+		return out[i].Since.Before(out[j].Since)
+	})
+	return out
+}
+
+// blockerText is the answer to the blocker question, recognised by its key
+// or question; without one, all answers joined.
+func blockerText(answers []store.Answer) string {
+	var all []string
+	for _, a := range answers {
+		if strings.Contains(strings.ToLower(a.Key+" "+a.Question), "block") {
+			return strings.TrimSpace(a.Text)
+		}
+		all = append(all, strings.TrimSpace(a.Text))
+	}
+	return strings.Join(all, " · ")
+}
+
+// label turns an answer key into a short label: "done" → "Done",
+// "next_steps" → "Next steps".
+func label(a store.Answer) string {
+	s := strings.ReplaceAll(strings.TrimSpace(a.Key), "_", " ")
+	if s == "" {
+		return ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,151 @@
+package digest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
+)
+
+// SendOptions tunes Service.Send.
+type SendOptions struct {
+	// Force sends again a digest already sent for the period, with new
+	// Message-IDs and dedup keys.
+	Force bool
+	// Zone limits the send to recipients in this IANA zone (DigestLocal
+	// teams, one job per zone); a period already sent is not an error then,
+	// since each zone's copies are deduplicated per recipient.
+	Zone string
+}
+
+// Result reports what Send did.
+type Result struct {
+	Period Period
+	Queued int // copies queued by this call
+	Before int // copies found already queued (a retried or concurrent send)
+}
+
+// Send builds team's digest for the period named by key ("" is the period
+// in progress) and queues one copy per recipient. The period is claimed in
+// the store first (store.Digest, unique on team and period), and each copy
+// carries a per-recipient dedup key, so several instances, retries and
+// crashes half-way queue every copy exactly once. A period already sent
+// gives ErrAlreadySent unless opts.Force; a missing team gives
+// store.ErrNotFound; a bad key ErrBadPeriod or ErrNoSchedule; Sender and
+// store failures come back wrapped and leave the period to be retried.
+func (s *Service) Send(ctx context.Context, teamID int64, key string, opts SendOptions) (Result, error) {
+	team, err := s.db.TeamByID(ctx, teamID)
+	if err != nil {
+		return Result{}, fmt.Errorf("digest: send: %w", err)
+	}
+	p, err := s.Period(team, key)
+	if err != nil {
+		return Result{}, err
+	}
+	row, created, err := s.db.ClaimDigest(ctx, teamID, p.Key)
+	if err != nil {
+		return Result{Period: p}, fmt.Errorf("digest: send: %w", err)
+	}
+	sent := !created && row.Status == store.DigestSent
+	if sent && !opts.Force && opts.Zone == "" {
+		return Result{Period: p}, fmt.Errorf("%w: team %s, %s", ErrAlreadySent, team.Slug, p.Key)
+	}
+	d, err := s.Load(ctx, teamID, p)
+	if err != nil {
+		return Result{Period: p}, err
+	}
+	resend := ""
+	if sent && opts.Force {
+		resend = fmt.Sprintf(".r%d", s.opts.Now().Unix())
+	}
+	res, err := s.deliver(ctx, d, opts.Zone, resend)
+	res.Period = p
+	if err != nil {
+		return res, err
+	}
+	if err := s.db.MarkDigestSent(ctx, row.ID, s.opts.Now()); err != nil {
+		return res, fmt.Errorf("digest: send: %w", err)
+	}
+	s.opts.Logger.InfoContext(ctx, "digest sent", "component", "digest", "team", team.Slug,
+		"period", p.Key, "zone", opts.Zone, "queued", res.Queued, "already", res.Before)
+	return res, nil
+}
+
+// deliver renders and queues a copy for each recipient (in zone, if set).
+func (s *Service) deliver(ctx context.Context, d Digest, zone, resend string) (Result, error) {
+	var res Result
+	r := newRenderer(s, d)
+	for _, to := range d.Recipients {
+		if zone != "" && to.Location.String() != zone {
+			continue
+		}
+		out, err := r.render(to)
+		if err != nil {
+			return res, err
+		}
+		queued, err := s.out.Send(ctx, s.message(d, to, out, resend))
+		if err != nil {
+			return res, fmt.Errorf("digest: queue for member %d: %w", to.MemberID, err)
+		}
+		if queued {
+			res.Queued++
+		} else {
+			res.Before++
+		}
+	}
+	return res, nil
+}
+
+// marker stands for the recipient's unsubscribe URL in a rendering shared
+// by all recipients: the body of a 5,000-member digest is rendered once,
+// not once per reader.
+const marker = "https://unsubscribe.invalid/tidings-recipient"
+
+type renderer struct {
+	s      *Service
+	d      Digest
+	shared *templates.Rendered
+	err    error
+}
+
+func newRenderer(s *Service, d Digest) *renderer { return &renderer{s: s, d: d} }
+
+// render is Service.Render, served from the shared rendering when the
+// recipient's URL needs no escaping in HTML (the substitution is then
+// exact); otherwise rendered on its own.
+func (r *renderer) render(to Person) (templates.Rendered, error) {
+	u := r.s.unsubscribe(to.MemberID)
+	if !plainURL(u) {
+		return r.s.Render(r.d, to)
+	}
+	if r.shared == nil && r.err == nil {
+		var out templates.Rendered
+		out, r.err = Render(r.s.opts.Templates, r.d, marker)
+		r.shared = &out
+	}
+	if r.err != nil {
+		return templates.Rendered{}, r.err
+	}
+	out := *r.shared
+	out.Subject = strings.ReplaceAll(out.Subject, marker, u)
+	out.Text = strings.ReplaceAll(out.Text, marker, u)
+	out.HTML = strings.ReplaceAll(out.HTML, marker, u)
+	return out, nil
+}
+
+// plainURL reports whether u is non-empty and made only of characters that
+// text/template and html/template (in an href) output unchanged.
+func plainURL(u string) bool {
+	if u == "" {
+		return false
+	}
+	for _, c := range u {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(":/.-_~", c)
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

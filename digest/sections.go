@@ -1,0 +1,152 @@
+package digest
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tidings-app/tidings/store"
+)
+
+// memberUpdates groups each member's answers by check-in and day, and
+// lists those who owed an answer and wrote none.
+func (b *builder) memberUpdates() ([]MemberUpdates, []Absence) {
+	var ups []MemberUpdates
+	var absent []Absence
+	multi := len(b.data.CheckIns) > 1
+	b.promptsInOrder(func(m *store.TeamMember, prompts []store.Prompt) {
+		var groups []CheckInUpdates
+		index := map[int64]int{}
+		for _, pr := range prompts {
+			u := b.updates[pr.ID]
+			if u == nil {
+				continue
+			}
+			i, ok := index[pr.CheckInID]
+			if !ok {
+				i = len(groups)
+				index[pr.CheckInID] = i
+				groups = append(groups, CheckInUpdates{})
+				if multi {
+					groups[i].Name = b.checkIns[pr.CheckInID].Name
+				}
+			}
+			groups[i].Days = append(groups[i].Days, dayUpdate(u, b.local(pr.DueAt)))
+		}
+		if len(groups) > 0 {
+			b.sortGroups(groups, index)
+			ups = append(ups, MemberUpdates{Name: m.Name, CheckIns: groups})
+			return
+		}
+		if m.Role != store.RoleObserver && (len(prompts) > 0 || b.why(m, nil) != "") {
+			absent = append(absent, Absence{Name: m.Name, Why: b.why(m, prompts)})
+		}
+	})
+	return ups, absent
+}
+
+// sortGroups orders a member's check-in groups by the check-ins'
+// declaration order.
+func (b *builder) sortGroups(groups []CheckInUpdates, index map[int64]int) {
+	pos := make([]int, len(groups))
+	for id, i := range index {
+		pos[i] = b.checkIns[id].Position
+	}
+	sort.SliceStable(groups, func(i, j int) bool { return pos[i] < pos[j] })
+}
+
+func dayUpdate(u *store.Update, day time.Time) DayUpdate {
+	d := DayUpdate{Day: day, Blocker: u.HasBlocker, Edited: u.Version > 1}
+	for _, a := range u.Answers {
+		if t := strings.TrimSpace(a.Text); t != "" {
+			d.Answers = append(d.Answers, AnswerView{Label: label(a), Text: t})
+		}
+	}
+	return d
+}
+
+// why explains a missing update: away or paused during the period, or
+// every prompt skipped; empty when there is no known reason.
+func (b *builder) why(m *store.TeamMember, prompts []store.Prompt) string {
+	switch {
+	case m.AwayUntil != nil && m.AwayUntil.After(b.p.Start):
+		return "away until " + b.local(*m.AwayUntil).Format("2 Jan")
+	case m.PausedUntil != nil && m.PausedUntil.After(b.p.Start):
+		return "paused until " + b.local(*m.PausedUntil).Format("2 Jan")
+	case len(prompts) == 0:
+		return ""
+	}
+	return b.excuses(prompts)
+}
+
+// meetings lists the period's notes with their decisions and items.
+func (b *builder) meetings(now time.Time) []Meeting {
+	byNote := map[int64][]Item{}
+	for _, it := range b.data.Items {
+		byNote[it.NoteID] = append(byNote[it.NoteID], b.item(it, now))
+	}
+	out := make([]Meeting, 0, len(b.data.Notes))
+	for _, n := range b.data.Notes {
+		mt := Meeting{
+			Title: n.Title, Date: b.local(n.MeetingDate), Summary: strings.TrimSpace(n.Summary),
+			Decisions: n.Decisions, Items: byNote[n.ID], ForwardedBy: n.ForwardedBy,
+		}
+		if mt.Title == "" {
+			mt.Title = n.OriginalSubject
+		}
+		if n.ForwardedByID != nil {
+			if m, ok := b.members[*n.ForwardedByID]; ok {
+				mt.ForwardedBy = b.short[m.ID]
+			}
+		}
+		out = append(out, mt)
+	}
+	return out
+}
+
+// openItems groups the team's open action items by owner, owners in order
+// of their most urgent item.
+func (b *builder) openItems(now time.Time) []OwnerItems {
+	var out []OwnerItems
+	index := map[string]int{}
+	for _, it := range b.data.Items {
+		if it.Status != store.ActionOpen {
+			continue
+		}
+		v := b.item(it, now)
+		i, ok := index[v.Owner]
+		if !ok {
+			i = len(out)
+			index[v.Owner] = i
+			out = append(out, OwnerItems{Owner: v.Owner})
+		}
+		out[i].Items = append(out[i].Items, v)
+	}
+	return out
+}
+
+func (b *builder) item(it store.ActionItem, now time.Time) Item {
+	v := Item{Owner: it.OwnerText, Text: strings.TrimSpace(it.Text), Done: it.Status == store.ActionDone}
+	if it.OwnerMemberID != nil {
+		if m, ok := b.members[*it.OwnerMemberID]; ok {
+			v.Owner = m.Name
+		}
+	}
+	if v.Owner == "" {
+		v.Owner = "Unassigned"
+	}
+	if it.DoneAt != nil {
+		v.DoneAt = b.local(*it.DoneAt)
+	}
+	if it.Due != nil {
+		v.Due = b.local(*it.Due)
+		v.Overdue = !v.Done && dayOf(v.Due).Before(dayOf(b.local(now)))
+	}
+	return v
+}
+
+// dayOf is local midnight of t's calendar day.
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}

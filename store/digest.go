@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Digest statuses: a row is created "sending" when an instance claims the
+// period and becomes "sent" once every recipient's message is queued.
+const (
+	DigestSending = "sending"
+	DigestSent    = "sent"
+)
+
+// DigestData is everything one team's digest for one period needs, loaded
+// by LoadDigest in a fixed number of queries whatever the team's size.
+type DigestData struct {
+	Team     Team
+	Members  []TeamMember // every membership, ordered by name
+	CheckIns []CheckIn    // in declaration order
+	// Prompts are the team's prompts due in [From, To), ordered by member
+	// and due time.
+	Prompts []Prompt
+	// Updates are the current answers to Prompts, ordered by answer time.
+	Updates []Update
+	// Previous counts the prompts of the period before (the same length of
+	// time ending at From).
+	Previous PromptCounts
+	// Streaks maps a member ID to the number of answered prompts due before
+	// To since that member's last expired (unanswered) prompt; members
+	// without an answered prompt are absent.
+	Streaks map[int64]int
+	// Notes are the team's filed meeting notes dated in [From, To).
+	Notes []MeetingNote
+	// Items are the action items of Notes plus every other open item of
+	// the team, ordered by due date (undated last) then ID.
+	Items []ActionItem
+}
+
+// PromptCounts counts prompts by outcome.
+type PromptCounts struct {
+	Answered int
+	Expired  int
+}
+
+// LoadDigest loads the data of team's digest for the period [from, to): its
+// members, check-ins, the prompts due in the period with their updates, the
+// counts of the previous period of equal length, answer streaks, meeting
+// notes and action items. It runs a constant number of queries (no query
+// per member). A missing team gives ErrNotFound; database failures wrap
+// ErrUnavailable.
+func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to time.Time) (*DigestData, error) {
+	from, to = from.UTC(), to.UTC()
+	team, err := db.TeamByID(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	d := &DigestData{Team: *team}
+	if d.Members, err = db.FindTeamMembers(ctx, teamID); err != nil {
+		return nil, err
+	}
+	if d.CheckIns, err = db.FindCheckIns(ctx, teamID); err != nil {
+		return nil, err
+	}
+	g := db.gorm.WithContext(ctx)
+	err = g.Where("team_id = ? AND due_at >= ? AND due_at < ?", teamID, from, to).
+		Order("member_id, due_at, id").Find(&d.Prompts).Error
+	if err != nil {
+		return nil, wrap("load digest prompts", err)
+	}
+	err = g.Where("prompt_id IN (?)", g.Model(&Prompt{}).Select("id").
+		Where("team_id = ? AND due_at >= ? AND due_at < ?", teamID, from, to)).
+		Order("answered_at, id").Find(&d.Updates).Error
+	if err != nil {
+		return nil, wrap("load digest updates", err)
+	}
+	if d.Previous, err = db.countPrompts(ctx, teamID, from.Add(-to.Sub(from)), from); err != nil {
+		return nil, err
+	}
+	if d.Streaks, err = db.streaks(ctx, teamID, to); err != nil {
+		return nil, err
+	}
+	if err := db.loadNotes(ctx, d, from, to); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (db *DB) countPrompts(ctx context.Context, teamID int64, from, to time.Time) (PromptCounts, error) {
+	var rows []struct {
+		Status string
+		N      int
+	}
+	err := db.gorm.WithContext(ctx).Model(&Prompt{}).Select("status, COUNT(*) AS n").
+		Where("team_id = ? AND due_at >= ? AND due_at < ? AND status IN ?", teamID, from, to,
+			[]string{PromptAnswered, PromptExpired}).
+		Group("status").Scan(&rows).Error
+	if err != nil {
+		return PromptCounts{}, wrap("count digest prompts", err)
+	}
+	var c PromptCounts
+	for _, r := range rows {
+		if r.Status == PromptAnswered {
+			c.Answered = r.N
+		} else {
+			c.Expired = r.N
+		}
+	}
+	return c, nil
+}
+
+// streaks counts, per member, the answered prompts due before `to` and after
+// the member's last expired one, in one grouped query. Skipped (away,
+// paused) and failed prompts neither extend nor break a streak.
+func (db *DB) streaks(ctx context.Context, teamID int64, to time.Time) (map[int64]int, error) {
+	var rows []struct {
+		MemberID int64
+		N        int
+	}
+	err := db.gorm.WithContext(ctx).Raw(`SELECT p.member_id AS member_id, COUNT(*) AS n FROM prompts p
+LEFT JOIN (SELECT member_id, MAX(due_at) AS last_miss FROM prompts
+           WHERE team_id = ? AND status = ? AND due_at < ? GROUP BY member_id) m
+       ON m.member_id = p.member_id
+WHERE p.team_id = ? AND p.status = ? AND p.due_at < ?
+  AND (m.last_miss IS NULL OR p.due_at > m.last_miss)
+GROUP BY p.member_id`, teamID, PromptExpired, to, teamID, PromptAnswered, to).Scan(&rows).Error
+	if err != nil {
+		return nil, wrap("load digest streaks", err)
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.MemberID] = r.N
+	}
+	return out, nil
+}
+
+func (db *DB) loadNotes(ctx context.Context, d *DigestData, from, to time.Time) error {
+	g := db.gorm.WithContext(ctx)
+	err := g.Where("team_id = ? AND status = ? AND meeting_date >= ? AND meeting_date < ?",
+		d.Team.ID, NoteFiled, from, to).Order("meeting_date, id").Find(&d.Notes).Error
+	if err != nil {
+		return wrap("load digest notes", err)
+	}
+	ids := make([]int64, len(d.Notes))
+	for i, n := range d.Notes {
+		ids[i] = n.ID
+	}
+	q := g.Where("team_id = ? AND status = ?", d.Team.ID, ActionOpen)
+	if len(ids) > 0 {
+		q = g.Where("note_id IN ?", ids).Or(q)
+	}
+	err = q.Order("CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, id").Find(&d.Items).Error
+	return wrap("load digest items", err)
+}
+
+// DigestFor returns the digest row of team for period, or ErrNotFound.
+func (db *DB) DigestFor(ctx context.Context, teamID int64, period string) (*Digest, error) {
+	var d Digest
+	err := db.gorm.WithContext(ctx).Where("team_id = ? AND period = ?", teamID, period).Take(&d).Error
+	if err != nil {
+		return nil, wrap("find digest", err)
+	}
+	return &d, nil
+}
+
+// ClaimDigest returns the digest row of team for period, creating it with
+// status DigestSending when there is none. created reports whether this
+// call created it; concurrent callers on several instances agree on one
+// row. A row already DigestSent is returned as is: the caller decides
+// whether to send again.
+func (db *DB) ClaimDigest(ctx context.Context, teamID int64, period string) (d *Digest, created bool, err error) {
+	row := Digest{TeamID: teamID, Period: period, Status: DigestSending}
+	err = db.CreateDigest(ctx, &row)
+	if err == nil {
+		return &row, true, nil
+	}
+	if !errors.Is(err, ErrConflict) {
+		return nil, false, err
+	}
+	d, err = db.DigestFor(ctx, teamID, period)
+	return d, false, err
+}
+
+// MarkDigestSent records that the digest was sent (again) at t. A missing
+// row gives ErrNotFound.
+func (db *DB) MarkDigestSent(ctx context.Context, id int64, t time.Time) error {
+	res := db.gorm.WithContext(ctx).Model(&Digest{}).Where("id = ?", id).
+		Updates(map[string]any{"status": DigestSent, "sent_at": t.UTC()})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return wrap("mark digest sent", gorm.ErrRecordNotFound)
+	}
+	return wrap("mark digest sent", res.Error)
+}
