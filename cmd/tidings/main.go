@@ -49,6 +49,7 @@ func (e *exitError) Error() string { return e.msg }
 const (
 	exUsage    = 64
 	exDataErr  = 65
+	exNoInput  = 66
 	exNoUser   = 67
 	exSoftware = 70
 	exTempFail = 75

@@ -1,0 +1,163 @@
+// Command tidings-load measures an SMTP receiver: it sends N messages over
+// C concurrent connections and reports messages per second and the p50 and
+// p99 time from the end of DATA to the 250 reply.
+//
+//	tidings-load -addr 127.0.0.1:2525 -n 5000 -c 16 -rcpt meetings@tidings.test
+//
+// `tidings-load receive` runs a bare Tidings receiver (storing and
+// enqueueing, no processing) for benchmarks, until `tidings serve` can be
+// used instead.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "receive" {
+		err = receive(ctx, os.Args[2:], os.Stderr)
+	} else {
+		err = load(os.Args[1:], os.Stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tidings-load:", err)
+		os.Exit(1)
+	}
+}
+
+type loadConfig struct {
+	addr, from, rcpt, label string
+	n, c, size              int
+}
+
+func load(args []string, out io.Writer) error {
+	var cfg loadConfig
+	fs := flag.NewFlagSet("tidings-load", flag.ContinueOnError)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:2525", "SMTP address")
+	fs.StringVar(&cfg.from, "from", "load@client.example", "envelope sender")
+	fs.StringVar(&cfg.rcpt, "rcpt", "postmaster@localhost", "recipient")
+	fs.StringVar(&cfg.label, "label", "", "name printed in the result line")
+	fs.IntVar(&cfg.n, "n", 2000, "messages to send")
+	fs.IntVar(&cfg.c, "c", 8, "concurrent connections")
+	fs.IntVar(&cfg.size, "size", 4096, "approximate message size in bytes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	res, err := run(cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-12s n=%d c=%d ok=%d failed=%d  %.0f msg/s  p50=%s p99=%s\n", cfg.label, cfg.n, cfg.c,
+		len(res.lat), res.failed, float64(len(res.lat))/res.elapsed.Seconds(),
+		pct(res.lat, 50).Round(10*time.Microsecond), pct(res.lat, 99).Round(10*time.Microsecond))
+	if len(res.lat) == 0 {
+		return errors.New("no message was accepted")
+	}
+	return nil
+}
+
+type result struct {
+	lat     []time.Duration
+	failed  int64
+	elapsed time.Duration
+}
+
+// run sends cfg.n messages over cfg.c connections, each connection sending
+// its share in sequence (MAIL, RCPT, DATA per message, as an MTA reusing a
+// connection does). Latency is measured from the end of DATA to the reply.
+func run(cfg loadConfig) (result, error) {
+	var next, failed atomic.Int64
+	lats := make([][]time.Duration, cfg.c)
+	var wg sync.WaitGroup
+	start := time.Now()
+	var dialErr error
+	var once sync.Once
+	for w := 0; w < cfg.c; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			c, err := smtp.Dial(cfg.addr)
+			if err != nil {
+				once.Do(func() { dialErr = err })
+				return
+			}
+			defer c.Close()
+			for i := next.Add(1); i <= int64(cfg.n); i = next.Add(1) {
+				d, err := sendOne(c, cfg, i)
+				if err != nil {
+					failed.Add(1)
+					c.Reset()
+					continue
+				}
+				lats[w] = append(lats[w], d)
+			}
+			c.Quit()
+		}(w)
+	}
+	wg.Wait()
+	res := result{failed: failed.Load(), elapsed: time.Since(start)}
+	for _, l := range lats {
+		res.lat = append(res.lat, l...)
+	}
+	slices.Sort(res.lat)
+	if len(res.lat) == 0 && dialErr != nil {
+		return res, dialErr
+	}
+	return res, nil
+}
+
+func sendOne(c *smtp.Client, cfg loadConfig, i int64) (time.Duration, error) {
+	if err := c.Mail(cfg.from, nil); err != nil {
+		return 0, err
+	}
+	if err := c.Rcpt(cfg.rcpt, nil); err != nil {
+		return 0, err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := io.WriteString(w, body(cfg, i)); err != nil {
+		return 0, err
+	}
+	t := time.Now()
+	if err := w.Close(); err != nil {
+		return 0, err
+	}
+	return time.Since(t), nil
+}
+
+func body(cfg loadConfig, i int64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: Load <%s>\r\nTo: <%s>\r\nSubject: load %d\r\nDate: %s\r\nMessage-ID: <load-%d-%d@client.example>\r\n\r\n",
+		cfg.from, cfg.rcpt, i, time.Now().Format(time.RFC1123Z), time.Now().UnixNano(), i)
+	line := "Yesterday: worked through the load test backlog and reviewed two changes.\r\n"
+	for b.Len() < cfg.size {
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+func pct(s []time.Duration, p int) time.Duration {
+	if len(s) == 0 {
+		return 0
+	}
+	return s[(len(s)-1)*p/100]
+}

@@ -1,0 +1,86 @@
+package inbound
+
+import (
+	"context"
+	"time"
+
+	"github.com/tidings-app/tidings/store"
+)
+
+// pauseWithoutDate is how long a bare "pause" lasts: until "resume", in
+// practice.
+const pauseWithoutDate = 365 * 24 * time.Hour
+
+// applyCommands carries out the commands of a member's reply and returns a
+// note per command for the message's reason.
+func (j *job) applyCommands(ctx context.Context) ([]string, error) {
+	var notes []string
+	var ch store.MemberChange
+	done := false
+	for _, c := range j.msg.Commands {
+		switch c.Name {
+		case "skip":
+			if len(j.msg.Answers) == 0 && j.target.Prompt.Status != store.PromptAnswered {
+				if err := j.tx.MarkPrompt(ctx, j.target.Prompt.ID, store.PromptSkipped, "skipped by member"); err != nil {
+					return nil, err
+				}
+				notes = append(notes, "prompt skipped")
+			}
+		case "away", "pause":
+			notes = append(notes, j.setUntil(&ch, c.Name, c.Until))
+		case "resume":
+			ch.Resume = true
+			notes = append(notes, "resumed")
+		case "unsubscribe":
+			yes := true
+			ch.Unsubscribed = &yes
+			notes = append(notes, "unsubscribed")
+		case "done":
+			done = true
+		case "help":
+			notes = append(notes, "help requested")
+		}
+	}
+	if err := j.tx.ChangeMember(ctx, j.target.Member.ID, ch); err != nil {
+		return nil, err
+	}
+	if done {
+		n, err := j.applyDone(ctx)
+		if err != nil {
+			return nil, err
+		}
+		notes = append(notes, n)
+	}
+	return notes, nil
+}
+
+// setUntil records an away or pause command in ch. Away without a date
+// only skips this prompt's reminders (nothing to store); pause without a
+// date lasts until resume.
+func (j *job) setUntil(ch *store.MemberChange, name, day string) string {
+	until, ok := j.endOfDay(day)
+	switch {
+	case name == "away" && ok:
+		ch.AwayUntil = &until
+		return "away until " + day
+	case name == "away":
+		return "away without a date: nothing stored"
+	case ok:
+		ch.PausedUntil = &until
+		return "paused until " + day
+	}
+	until = j.in.ReceivedAt.Add(pauseWithoutDate)
+	ch.PausedUntil = &until
+	return "paused until resume"
+}
+
+// applyDone hands "done: …" commands to the meeting filer.
+func (j *job) applyDone(ctx context.Context) (string, error) {
+	if j.p.opts.Filer == nil {
+		return "done: ignored, meetings not configured", nil
+	}
+	if err := j.p.opts.Filer.ApplyCommands(ctx, j.tx, j.target.Member.ID, j.msg); err != nil {
+		return "", err
+	}
+	return "action items updated", nil
+}

@@ -1,0 +1,17 @@
+// Package inbound is Tidings' mail intake: the SMTP receiver that accepts
+// replies, delivery reports and meeting summaries, and the pipeline that
+// applies what it received.
+//
+// The receiver never loses a reply and lets no stranger in. Recipients are
+// checked at RCPT TO (reply+TOKEN and bounces+TOKEN must verify, meetings+TEAM
+// must name a team, anything else is refused with 550 before DATA, so there
+// is no backscatter). A message is answered 250 only after it and the job
+// that will process it are committed in one transaction; when the database
+// is down or slow the sender gets 451 and retries. Processing (parsing with
+// mail/reply, sender checks, applying answers, commands, bounces and meeting
+// summaries) is a River job that ends every message in a recorded state:
+// applied, ignored, quarantined or failed.
+//
+// inbound imports store, mail and mail/reply; it must not import digest or
+// the other mail sub-packages (mail/meeting satisfies MeetingFiler).
+package inbound

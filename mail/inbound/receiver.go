@@ -1,0 +1,133 @@
+package inbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+
+	"github.com/emersion/go-smtp"
+	"github.com/tidings-app/tidings/store"
+)
+
+// Receiver is the SMTP server that accepts mail for our domain. Create it
+// with NewReceiver; it is safe for concurrent use.
+type Receiver struct {
+	db      *store.DB
+	opts    Options
+	optsErr error
+	srv     *smtp.Server
+	m       *receiverMetrics
+	log     *slog.Logger
+	// base is the parent of every store operation's context; Shutdown
+	// cancels it only when its own deadline passes.
+	base   context.Context
+	cancel context.CancelFunc
+
+	mu sync.Mutex
+	ln net.Listener
+}
+
+// NewReceiver returns a receiver storing into db. Invalid options (no
+// Addresses) are reported by Serve and ListenAndServe.
+func NewReceiver(db *store.DB, opts Options) *Receiver {
+	opts, err := opts.withDefaults()
+	r := &Receiver{db: db, opts: opts, optsErr: err, m: newReceiverMetrics(opts.Registerer),
+		log: opts.Logger.With("component", "inbound")}
+	r.base, r.cancel = context.WithCancel(context.Background())
+	s := smtp.NewServer(smtp.BackendFunc(r.newSession))
+	s.Domain = opts.Hostname
+	s.MaxMessageBytes = opts.MaxMessageBytes
+	s.MaxRecipients = opts.MaxRecipients
+	s.ReadTimeout = opts.ReadTimeout
+	s.WriteTimeout = opts.WriteTimeout
+	s.EnableSMTPUTF8 = true
+	s.TLSConfig = opts.TLS
+	s.ErrorLog = slogPrinter{r.log}
+	r.srv = s
+	return r
+}
+
+// Serve accepts connections on ln until Shutdown. It returns nil after
+// Shutdown or a cancelled ListenAndServe, an error for invalid options or
+// a failing listener.
+func (r *Receiver) Serve(ln net.Listener) error {
+	if r.optsErr != nil {
+		return r.optsErr
+	}
+	r.mu.Lock()
+	r.ln = ln
+	r.mu.Unlock()
+	lim := newLimitListener(ln, r.opts.MaxConnections, func() {
+		r.m.rejected.WithLabelValues("too_many_connections").Inc()
+	})
+	err := r.srv.Serve(lim)
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, smtp.ErrServerClosed) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("inbound: serve: %w", err)
+	}
+	return nil
+}
+
+// ListenAndServe listens on Options.Listen and serves until ctx ends; then
+// it stops accepting and returns nil, leaving open sessions to Shutdown.
+// It returns an error when it cannot listen or serving fails.
+func (r *Receiver) ListenAndServe(ctx context.Context) error {
+	if r.optsErr != nil {
+		return r.optsErr
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", r.opts.Listen)
+	if err != nil {
+		return fmt.Errorf("inbound: listen: %w", err)
+	}
+	r.log.Info("smtp receiver listening", "addr", ln.Addr().String())
+	done := make(chan error, 1)
+	go func() { done <- r.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		ln.Close()
+		return <-done
+	}
+}
+
+// Addr is the address being served, or nil before Serve.
+func (r *Receiver) Addr() net.Addr {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ln == nil {
+		return nil
+	}
+	return r.ln.Addr()
+}
+
+// Shutdown stops accepting connections and waits for open sessions to
+// finish; a message being received is stored and answered. When ctx ends
+// first, the remaining connections are closed, their unanswered messages
+// are not acknowledged (senders retry), and ctx's error is returned.
+func (r *Receiver) Shutdown(ctx context.Context) error {
+	err := r.srv.Shutdown(ctx)
+	if ctx.Err() != nil {
+		r.cancel()
+		r.srv.Close()
+		return fmt.Errorf("inbound: shutdown: %w", ctx.Err())
+	}
+	r.cancel()
+	if err == nil || errors.Is(err, net.ErrClosed) || errors.Is(err, smtp.ErrServerClosed) {
+		return nil
+	}
+	return fmt.Errorf("inbound: shutdown: %w", err)
+}
+
+// slogPrinter adapts slog to go-smtp's Logger for its internal errors
+// (failed handshakes, broken connections).
+type slogPrinter struct{ log *slog.Logger }
+
+func (p slogPrinter) Printf(format string, v ...any) { p.log.Debug(fmt.Sprintf(format, v...)) }
+func (p slogPrinter) Println(v ...any)               { p.log.Debug(fmt.Sprint(v...)) }

@@ -1,0 +1,111 @@
+package inbound
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/emersion/go-smtp"
+	"github.com/tidings-app/tidings/mail"
+	"github.com/tidings-app/tidings/store"
+)
+
+// session is one SMTP connection. It implements smtp.Session and
+// deliberately not smtp.AuthSession: there is no AUTH, so no relaying.
+type session struct {
+	r    *Receiver
+	conn *smtp.Conn
+	log  *slog.Logger
+	env  Envelope
+}
+
+func (r *Receiver) newSession(c *smtp.Conn) (smtp.Session, error) {
+	remote := c.Conn().RemoteAddr().String()
+	_, tls := c.TLSConnectionState()
+	return &session{r: r, conn: c, log: r.log.With("remote", remote),
+		env: Envelope{Remote: remote, Helo: c.Hostname(), TLS: tls}}, nil
+}
+
+// Mail starts a transaction. Any sender is accepted here: a bounce has an
+// empty one, and loops and strangers are judged on the whole message.
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	s.env.MailFrom = from
+	s.env.Rcpt = nil
+	return nil
+}
+
+// Rcpt accepts only our own addresses (see Receiver.checkRecipient).
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ctx, cancel := context.WithTimeout(s.r.base, s.r.opts.StoreTimeout)
+	defer cancel()
+	if _, err := s.r.checkRecipient(ctx, to); err != nil {
+		return s.fail("rcpt", err, "rcpt", to)
+	}
+	s.env.Rcpt = append(s.env.Rcpt, to)
+	return nil
+}
+
+// Data reads the message within the size limit, keeps it with its job and
+// only then lets go-smtp answer 250.
+func (s *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return s.fail("data", err)
+	}
+	now := s.r.opts.Now()
+	ctx, cancel := context.WithTimeout(s.r.base, s.r.opts.StoreTimeout)
+	defer cancel()
+	id, created, err := keep(ctx, s.r.db, s.env, raw, receivedHeader(s.env, s.r.opts.Hostname, now), now, nil)
+	if err != nil {
+		return s.fail("data", err)
+	}
+	s.r.m.accepted.Inc()
+	if created {
+		s.r.m.stored.Inc()
+	}
+	s.log.Info("message accepted", "inbound_id", id, "duplicate", !created, "size", len(raw))
+	return nil
+}
+
+// fail logs err once and returns the SMTP reply for it.
+func (s *session) fail(stage string, err error, args ...any) error {
+	reply, reason := smtpReply(err)
+	s.r.m.rejected.WithLabelValues(reason).Inc()
+	lvl := slog.LevelInfo
+	if reply.Code/100 == 4 {
+		lvl = slog.LevelWarn
+	}
+	s.log.Log(context.Background(), lvl, "refused", append(args, "stage", stage, "code", reply.Code, "err", err)...)
+	return reply
+}
+
+// Reset ends the transaction.
+func (s *session) Reset() { s.env.MailFrom, s.env.Rcpt = "", nil }
+
+// Logout ends the session.
+func (s *session) Logout() error { return nil }
+
+// checkRecipient parses addr with our Addresses: a verified reply or
+// bounce token, meetings@ or meetings+TEAM@ for an existing team, or
+// postmaster. A database error while checking the team is returned as is
+// (a 451), never as an unknown recipient.
+func (r *Receiver) checkRecipient(ctx context.Context, addr string) (mail.Recipient, error) {
+	return checkRecipient(ctx, r.db, r.opts.Addresses, addr)
+}
+
+func checkRecipient(ctx context.Context, db *store.DB, a mail.Addresses, addr string) (mail.Recipient, error) {
+	var dbErr error
+	rc, err := a.Parse(addr, func(slug string) bool {
+		_, err := db.FindTeam(ctx, strings.ToLower(slug))
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			dbErr = err
+		}
+		return err == nil
+	})
+	if dbErr != nil {
+		return mail.Recipient{}, dbErr
+	}
+	return rc, err
+}

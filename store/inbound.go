@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// CreateInbound inserts m unless a message with the same DedupKey is
+// already stored. It reports whether a row was inserted; on a duplicate it
+// sets m.ID to the existing row's ID and returns false with a nil error, so
+// a sender's retry is acknowledged without being applied twice. Status
+// defaults to InboundReceived and ReceivedAt to the store's clock. A database
+// that cannot be reached gives an error wrapping ErrUnavailable.
+func (db *DB) CreateInbound(ctx context.Context, m *InboundMessage) (bool, error) {
+	if m.Status == "" {
+		m.Status = InboundReceived
+	}
+	if m.ReceivedAt.IsZero() {
+		m.ReceivedAt = db.now().UTC()
+	}
+	res := db.gorm.WithContext(ctx).
+		Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "dedup_key"}}, DoNothing: true}).
+		Create(m)
+	if res.Error != nil {
+		return false, wrap("create inbound", res.Error)
+	}
+	if res.RowsAffected > 0 {
+		return true, nil
+	}
+	var id int64
+	err := db.gorm.WithContext(ctx).Model(&InboundMessage{}).
+		Where("dedup_key = ?", m.DedupKey).Select("id").Take(&id).Error
+	if err != nil {
+		return false, wrap("create inbound: find duplicate", err)
+	}
+	m.ID = id
+	return false, nil
+}
+
+// InboundByID returns the stored message with its raw bytes, or
+// ErrNotFound.
+func (db *DB) InboundByID(ctx context.Context, id int64) (*InboundMessage, error) {
+	var m InboundMessage
+	if err := db.gorm.WithContext(ctx).Take(&m, id).Error; err != nil {
+		return nil, wrap(fmt.Sprintf("find inbound %d", id), err)
+	}
+	return &m, nil
+}
+
+// InboundFilter selects inbound messages; zero fields do not filter.
+type InboundFilter struct {
+	Status string // one of the Inbound* statuses
+	IDs    []int64
+	Limit  int // newest first; zero means 100
+}
+
+// FindInbound returns the messages matching f, newest first, without their
+// raw bytes (Raw is nil; use InboundByID for one message's content).
+func (db *DB) FindInbound(ctx context.Context, f InboundFilter) ([]InboundMessage, error) {
+	q := db.gorm.WithContext(ctx).Omit("raw").Order("id DESC")
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if len(f.IDs) > 0 {
+		q = q.Where("id IN ?", f.IDs)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []InboundMessage
+	err := q.Limit(limit).Find(&out).Error
+	return out, wrap("find inbound", err)
+}
+
+// BeginInboundAttempt counts one processing attempt of the message and
+// returns it with its raw bytes; ErrNotFound when there is no such message.
+// The count is committed even when processing later fails, so Attempts shows
+// how often the pipeline ran.
+func (db *DB) BeginInboundAttempt(ctx context.Context, id int64) (*InboundMessage, error) {
+	res := db.gorm.WithContext(ctx).Model(&InboundMessage{}).Where("id = ?", id).
+		UpdateColumn("attempts", gorm.Expr("attempts + 1"))
+	if res.Error != nil {
+		return nil, wrap("begin inbound attempt", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, wrap(fmt.Sprintf("begin inbound attempt %d", id), ErrNotFound)
+	}
+	return db.InboundByID(ctx, id)
+}
+
+// InboundOutcome is the recorded result of processing an inbound message.
+type InboundOutcome struct {
+	Status string // InboundApplied, InboundIgnored, InboundQuarantined or InboundFailed
+	Reason string // why ignored or quarantined, or what was applied
+	Error  string // for InboundFailed
+	Kind   string // what the parser said the message is
+	SPF    string
+	DKIM   string
+	DMARC  string
+}
+
+// FinishInbound records the outcome of processing message id and stamps
+// ProcessedAt; ErrNotFound when there is no such message.
+func (db *DB) FinishInbound(ctx context.Context, id int64, o InboundOutcome) error {
+	now := db.now().UTC()
+	res := db.gorm.WithContext(ctx).Model(&InboundMessage{}).Where("id = ?", id).Updates(map[string]any{
+		"status": o.Status, "reason": o.Reason, "error": o.Error, "kind": o.Kind,
+		"spf": o.SPF, "dkim": o.DKIM, "dmarc": o.DMARC, "processed_at": now,
+	})
+	if res.Error != nil {
+		return wrap("finish inbound", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return wrap(fmt.Sprintf("finish inbound %d", id), ErrNotFound)
+	}
+	return nil
+}
+
+// DeliveryReport is what a delivery status notification said about one
+// OutboundMessage.
+type DeliveryReport struct {
+	OutboundID int64
+	Action     string // failed, delayed, delivered, relayed, expanded
+	Status     string // enhanced status code such as 5.1.1
+	Recipient  string // as named by the report
+}
+
+// Permanent reports whether the report is a hard failure: action failed
+// with a 5.x.x status.
+func (r DeliveryReport) Permanent() bool {
+	return r.Action == "failed" && strings.HasPrefix(r.Status, "5")
+}
+
+// RecordDeliveryReport applies a DSN to its outbound message: it is logged
+// as a DeliveryAttempt (once, however often the report is processed); a
+// failed action marks the message failed and its prompt failed unless the
+// prompt was already answered; a permanent failure also suppresses the
+// message's recipient. Delayed and other actions are recorded only. It
+// returns the outbound message, or ErrNotFound.
+func (db *DB) RecordDeliveryReport(ctx context.Context, r DeliveryReport) (*OutboundMessage, error) {
+	var out OutboundMessage
+	g := db.gorm.WithContext(ctx)
+	if err := g.Take(&out, r.OutboundID).Error; err != nil {
+		return nil, wrap("record delivery report", err)
+	}
+	detail := fmt.Sprintf("DSN: %s %s %s", r.Action, r.Status, r.Recipient)
+	var seen int64
+	if err := g.Model(&DeliveryAttempt{}).Where("outbound_id = ? AND error = ?", out.ID, detail).Count(&seen).Error; err != nil {
+		return nil, wrap("record delivery report", err)
+	}
+	if seen == 0 {
+		a := DeliveryAttempt{OutboundID: out.ID, At: db.now().UTC(), Temporary: !r.Permanent(), Error: detail}
+		if err := g.Create(&a).Error; err != nil {
+			return nil, wrap("record delivery report", err)
+		}
+	}
+	if r.Action != "failed" {
+		return &out, nil
+	}
+	if err := g.Model(&out).Updates(map[string]any{"status": OutboundFailed, "last_error": detail}).Error; err != nil {
+		return nil, wrap("record delivery report", err)
+	}
+	if out.PromptID != nil {
+		err := g.Model(&Prompt{}).Where("id = ? AND status <> ?", *out.PromptID, PromptAnswered).
+			Updates(map[string]any{"status": PromptFailed, "reason": "bounced: " + r.Status}).Error
+		if err != nil {
+			return nil, wrap("record delivery report", err)
+		}
+	}
+	if r.Permanent() {
+		if err := db.Suppress(ctx, out.Recipient, "bounce "+r.Status); err != nil {
+			return nil, err
+		}
+	}
+	return &out, nil
+}
+
+// ReplyTarget is everything a reply to a prompt is applied against.
+type ReplyTarget struct {
+	Prompt  Prompt
+	Member  Member
+	CheckIn CheckIn
+	Team    Team
+}
+
+// Location is the member's time zone, else the team's, else UTC.
+func (t *ReplyTarget) Location() *time.Location {
+	for _, name := range []string{t.Member.Timezone, t.Team.Timezone} {
+		if loc, err := time.LoadLocation(name); name != "" && err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// FindReplyTarget loads the prompt with its member, check-in and team, or
+// ErrNotFound when any of them is gone.
+func (db *DB) FindReplyTarget(ctx context.Context, promptID int64) (*ReplyTarget, error) {
+	var t ReplyTarget
+	g := db.gorm.WithContext(ctx)
+	if err := g.Take(&t.Prompt, promptID).Error; err != nil {
+		return nil, wrap(fmt.Sprintf("find prompt %d", promptID), err)
+	}
+	if err := g.Take(&t.Member, t.Prompt.MemberID).Error; err != nil {
+		return nil, wrap("find prompt member", err)
+	}
+	if err := g.Take(&t.CheckIn, t.Prompt.CheckInID).Error; err != nil {
+		return nil, wrap("find prompt check-in", err)
+	}
+	if err := g.Take(&t.Team, t.Prompt.TeamID).Error; err != nil {
+		return nil, wrap("find prompt team", err)
+	}
+	return &t, nil
+}
+
+// MarkPrompt sets a prompt's status and reason; ErrNotFound when there is
+// no such prompt.
+func (db *DB) MarkPrompt(ctx context.Context, id int64, status, reason string) error {
+	res := db.gorm.WithContext(ctx).Model(&Prompt{}).Where("id = ?", id).
+		Updates(map[string]any{"status": status, "reason": reason})
+	if res.Error != nil {
+		return wrap("mark prompt", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return wrap(fmt.Sprintf("mark prompt %d", id), ErrNotFound)
+	}
+	return nil
+}
+
+// MemberChange is a change a member asked for by email. Nil fields are
+// left alone; Resume clears AwayUntil and PausedUntil (and wins over them).
+type MemberChange struct {
+	AwayUntil    *time.Time
+	PausedUntil  *time.Time
+	Resume       bool
+	Unsubscribed *bool
+}
+
+// ChangeMember applies ch to the member; ErrNotFound when there is no such
+// member. An empty change is a no-op.
+func (db *DB) ChangeMember(ctx context.Context, id int64, ch MemberChange) error {
+	set := map[string]any{}
+	if ch.AwayUntil != nil {
+		set["away_until"] = ch.AwayUntil.UTC()
+	}
+	if ch.PausedUntil != nil {
+		set["paused_until"] = ch.PausedUntil.UTC()
+	}
+	if ch.Resume {
+		set["away_until"], set["paused_until"] = nil, nil
+	}
+	if ch.Unsubscribed != nil {
+		set["unsubscribed"] = *ch.Unsubscribed
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	res := db.gorm.WithContext(ctx).Model(&Member{}).Where("id = ?", id).Updates(set)
+	if res.Error != nil {
+		return wrap("change member", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return wrap(fmt.Sprintf("change member %d", id), ErrNotFound)
+	}
+	return nil
+}
