@@ -79,8 +79,9 @@ func (j *job) applyDone(ctx context.Context) (string, error) {
 	if j.p.opts.Filer == nil {
 		return "done: ignored, meetings not configured", nil
 	}
-	if err := j.p.opts.Filer.ApplyCommands(ctx, j.tx, j.target.Member.ID, j.msg); err != nil {
+	reason, err := j.p.opts.Filer.ApplyCommands(ctx, j.tx, j.target.Member.ID, j.msg)
+	if err != nil {
 		return "", err
 	}
-	return "action items updated", nil
+	return reason, nil
 }

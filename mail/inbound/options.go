@@ -20,8 +20,9 @@ type MeetingFiler interface {
 	// returns the final inbound status (store.Inbound*) and a reason.
 	FileMeeting(ctx context.Context, tx *store.DB, in *store.InboundMessage, msg *reply.Message, rcpt mail.Recipient) (status, reason string, err error)
 	// ApplyCommands closes action items named by "done: …" commands in a
-	// member's reply.
-	ApplyCommands(ctx context.Context, tx *store.DB, memberID int64, msg *reply.Message) error
+	// member's reply and says what it did, for the message's reason. A
+	// command that matches nothing is not an error.
+	ApplyCommands(ctx context.Context, tx *store.DB, memberID int64, msg *reply.Message) (reason string, err error)
 }
 
 // Defaults for the zero values of Options.

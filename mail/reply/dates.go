@@ -51,7 +51,7 @@ var (
 	reCJKDate   = regexp.MustCompile(`(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日`)
 	reWord      = regexp.MustCompile(`[\pL]+\.?|\d+(?:st|nd|rd|th|\.)?`)
 	reClock     = regexp.MustCompile(`(?i)\b(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?|午前|午後)?`)
-	reZone      = regexp.MustCompile(`(?:GMT|UTC)?\s?([+-])(\d{1,2}):?(\d{2})\b`)
+	reZone      = regexp.MustCompile(`(?:GMT|UTC)\s?([+-])(\d{1,2})(?::?(\d{2}))?\b|([+-])(\d{2}):?(\d{2})\b`)
 	reRelWeeks  = regexp.MustCompile(`(?i)^(\d+|a|an|one|two|three|four)\s+(day|week|month)s?$`)
 	numberWords = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 )

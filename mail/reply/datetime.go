@@ -150,8 +150,12 @@ func findZone(s string, def *time.Location) *time.Location {
 	if m == nil {
 		return def
 	}
-	off := atoi(m[2])*3600 + atoi(m[3])*60
-	if m[1] == "-" {
+	sign, h, min := m[1], m[2], m[3]
+	if sign == "" {
+		sign, h, min = m[4], m[5], m[6]
+	}
+	off := atoi(h)*3600 + atoi(min)*60
+	if sign == "-" {
 		off = -off
 	}
 	if off > 14*3600 || off < -14*3600 {
