@@ -7,13 +7,13 @@ import (
 	"unicode"
 )
 
+// signOffWords are closing words ("Thanks", "Best regards", "Grüße").
+const signOffWords = `thanks|thank\s+you|thx|ty|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|all\s+the\s+best|br|ciao|danke|viele\s+grüße|grüße|gruß|lg|merci|cordialement|bien\s+à\s+vous|gracias|saludos|obrigad[oa]|abraços|grazie|saluti|groeten|met\s+vriendelijke\s+groet|hälsningar|mvh|hilsen|pozdrawiam|спасибо|с\s+уважением|дякую`
+
 var (
 	reHeadingMarks = regexp.MustCompile(`^\s*(?:#{1,6}\s*)?(?:\*\*|__|\*|_)?\s*`)
 	reNumbered     = regexp.MustCompile(`^\s*(?:\*\*)?(\d{1,2})[.)]\s*(?:\*\*)?\s+(.*)$`)
-	reSignOff      = regexp.MustCompile(`(?i)^(?:thanks|thank\s+you|thx|ty|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|all\s+the\s+best|br|ciao|danke|viele\s+grüße|grüße|gruß|lg|merci|cordialement|bien\s+à\s+vous|gracias|saludos|obrigad[oa]|abraços|grazie|saluti|groeten|met\s+vriendelijke\s+groet|hälsningar|mvh|hilsen|pozdrawiam|спасибо|с\s+уважением|дякую)\s*[,.!]*\s*$`)
-	reNone         = regexp.MustCompile(`(?i)^(?:none|no|nope|nah|nothing|n/?a|na|nil|zero|0|no\s+blockers?|no\s+blocks|not\s+blocked|not\s+really|nothing\s+(?:blocking(?:\s+me)?|at\s+all|really)|all\s+good|all\s+clear|clear|no\s+issues|no\s+problems|none\s+at\s+all|nichts|keine|keine\s+blocker|keine\s+probleme|nein|aucun|aucune|rien|non|nada|ninguno|ningún|nenhum|nenhuma|nessuno|niente|geen|niks|inget|ingen|nej|nei|nic|brak|нет|ничего|немає|なし|ない|无|無|没有|沒有|없음|-+|—|–|\.+)(?:\s+(?:so\s+far|today|right\s+now|at\s+the\s+moment|for\s+now|yet|thanks|thank\s+you))?\s*[.!:)]*$`)
-	reNoneLead     = regexp.MustCompile(`(?i)^(?:none|no|nope|nothing|nada|keine|aucun|rien)\s*[,.!;:—–-]\s*`)
-	reQuestionNorm = regexp.MustCompile(`[^\pL\pN]+`)
+	reSignOff      = regexp.MustCompile(`(?i)^(?:` + signOffWords + `)\s*[,.!]*\s*$`)
 )
 
 // segment is a run of lines given to one question.
@@ -105,7 +105,7 @@ func headingSegments(t trimmed, qs []Question, doneIsHeading bool) ([]segment, b
 
 // quotedQuestion returns which question a quoted line repeats, or -1.
 func quotedQuestion(l string, qs []Question) int {
-	s := strings.TrimLeft(l, " \t>")
+	s := reHeadingMarks.ReplaceAllString(strings.TrimLeft(l, " \t>"), "")
 	if m := reNumbered.FindStringSubmatch(s); m != nil {
 		s = m[2]
 	}
@@ -126,8 +126,9 @@ func heading(l string, qs []Question, used []bool) (int, string, bool) {
 	if m := reNumbered.FindStringSubmatch(s); m != nil {
 		s = m[2]
 	}
+	n := normQ(s)
 	for i, q := range qs {
-		if n := normQ(s); n != "" && n == normQ(q.Text) {
+		if n != "" && n == normQ(q.Text) {
 			return i, "", true
 		}
 		for _, label := range append([]string{q.Key}, q.Aliases...) {
@@ -202,24 +203,21 @@ func cleanAnswer(lines []string, isCmd func(string) bool) string {
 }
 
 // normQ normalises a question for comparison: lower case, letters and
-// digits only.
+// digits only, runs of anything else as one space, trimmed.
 func normQ(s string) string {
-	return strings.TrimSpace(reQuestionNorm.ReplaceAllString(strings.ToLower(s), " "))
-}
-
-// saysBlocked reports whether a blockers answer names a blocker, rather
-// than none / no / n/a / "-" / keine / aucun / nada in any common form.
-func saysBlocked(s string) bool {
-	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "*_`"))
-	if s == "" || reNone.MatchString(s) {
-		return false
-	}
-	if loc := reNoneLead.FindStringIndex(s); loc != nil {
-		rest := strings.ToLower(s[loc[1]:])
-		if !strings.ContainsAny(rest, "0123456789") && len(strings.FieldsFunc(rest, unicode.IsSpace)) <= 5 &&
-			!strings.Contains(rest, "but") && !strings.Contains(rest, "wait") && !strings.Contains(rest, "block") {
-			return false
+	var b strings.Builder
+	b.Grow(len(s))
+	gap := false
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.Is(unicode.N, r) {
+			gap = b.Len() > 0
+			continue
 		}
+		if gap {
+			b.WriteByte(' ')
+			gap = false
+		}
+		b.WriteRune(unicode.ToLower(r))
 	}
-	return true
+	return b.String()
 }

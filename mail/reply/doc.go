@@ -3,7 +3,9 @@
 //
 // It owns everything between the raw RFC 5322 bytes and a structured
 // Message: MIME decoding (nested multiparts, charsets, transfer encodings,
-// format=flowed, attached message/rfc822 parts), HTML quote removal,
+// format=flowed, attached message/rfc822 parts), HTML quote removal (the
+// cut history is still searched for forwards, and kept as "> " lines when
+// the member answered between quoted questions),
 // trimming of quoted history, attribution lines, forwarded header blocks,
 // signatures, mobile footers and disclaimers, splitting the new text into
 // answers to a check-in's questions, commands ("skip", "ooo until Dec 3",

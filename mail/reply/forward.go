@@ -17,8 +17,10 @@ var (
 )
 
 // findForward finds a forwarded message: an attached message/rfc822 part,
-// or an inline forward block. It returns the original and the forwarder's
-// own note, or nil.
+// an inline forward block, or (HTML-only bodies) a forward in the history
+// cut out of the HTML. It returns the original and the forwarder's own
+// note, or nil. A bare header block counts as a forward when the subject
+// says so or the message went to an ingest address.
 func (p *parser) findForward(body string, t trimmed) (*Forwarded, string) {
 	if len(p.root.embedded) > 0 {
 		e := p.root.embedded[0]
@@ -26,10 +28,27 @@ func (p *parser) findForward(body string, t trimmed) (*Forwarded, string) {
 		f.Text = trimReply(p.bodyText(e)).text
 		return f, t.text
 	}
+	fwd := reFwdSubject.MatchString(p.m.Subject) || p.isIngest()
 	lines, _ := splitLines(body, maxTrimLines)
-	idx, quoted := forwardStart(lines, reFwdSubject.MatchString(p.m.Subject))
-	if idx < 0 {
+	if f, idx := p.inlineForward(lines, fwd); f != nil {
+		return f, trimReply(strings.Join(lines[:idx], "\n")).text
+	}
+	if p.html == nil || p.html.quoted == nil {
 		return nil, ""
+	}
+	lines, _ = splitLines(p.html.quotedText(), maxTrimLines)
+	if f, _ := p.inlineForward(lines, fwd); f != nil {
+		return f, t.text
+	}
+	return nil, ""
+}
+
+// inlineForward reads the forward that opens at a marker or header block
+// in lines, and returns it with the index of its first line, or nil.
+func (p *parser) inlineForward(lines []string, fwd bool) (*Forwarded, int) {
+	idx, quoted := forwardStart(lines, fwd)
+	if idx < 0 {
+		return nil, -1
 	}
 	rest := lines[idx:]
 	if quoted {
@@ -37,7 +56,7 @@ func (p *parser) findForward(body string, t trimmed) (*Forwarded, string) {
 	}
 	f, bodyAt := p.readForwardHeader(rest)
 	f.Text = trimReply(strings.Join(rest[bodyAt:], "\n")).text
-	return f, trimReply(strings.Join(lines[:idx], "\n")).text
+	return f, idx
 }
 
 // forwardStart returns the index of the line that opens an inline forward,
@@ -82,6 +101,9 @@ func (p *parser) readForwardHeader(lines []string) (*Forwarded, int) {
 			continue
 		}
 		if l == "" {
+			if headerNext(lines, i+1) {
+				continue // Apple Mail's HTML puts each field in its own block
+			}
 			break
 		}
 		name, val, ok := headerField(l)
@@ -101,6 +123,18 @@ func (p *parser) readForwardHeader(lines []string) (*Forwarded, int) {
 		p.m.warn("forwarded message: date not understood")
 	}
 	return f, i
+}
+
+// headerNext reports whether lines[i] is a header field, or a blank line
+// followed by one.
+func headerNext(lines []string, i int) bool {
+	for j := i; j < len(lines) && j <= i+1; j++ {
+		if l := strings.TrimSpace(lines[j]); l != "" {
+			_, _, ok := headerField(l)
+			return ok
+		}
+	}
+	return false
 }
 
 // setForwardField stores one forwarded header field and says which it was.
@@ -130,7 +164,7 @@ func splitAddress(s string) (name, addr string) {
 		s = reMailto.ReplaceAllString(s, "")
 		s = strings.ReplaceAll(s, a, "")
 	}
-	name = strings.Trim(strings.TrimSpace(s), `"'<>()[] `)
+	name = strings.Trim(strings.TrimSpace(s), `"'<>()[]* `)
 	return name, addr
 }
 

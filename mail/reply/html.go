@@ -5,129 +5,161 @@ import (
 
 	"github.com/inbucket/html2text"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
-// quoteContainerClasses mark elements whose whole subtree is quoted
-// history or a signature (Gmail, Yahoo, Proton, Thunderbird, Outlook web).
-var quoteContainerClasses = []string{
-	"gmail_quote", "gmail_quote_container", "gmail_signature", "yahoo_quoted",
-	"protonmail_quote", "protonmail_signature_block", "moz-signature",
-	"ms-outlook-mobile-reference-message", "zmail_extra",
+// htmlBody is an HTML body rendered as text.
+type htmlBody struct {
+	// text is what the sender wrote: quoted history, separators and
+	// signatures cut out.
+	text string
+	// quoted holds the cut history (Outlook's reply/forward header and what
+	// follows it, quote containers, cited blockquotes) in document order,
+	// nil when nothing was cut; see quotedText.
+	quoted *html.Node
+	// interleaved is the body with quoted blocks kept as "> " lines, when
+	// some text sits after a quoted block; else "". The parser uses it when
+	// the member answered between the quoted questions.
+	interleaved string
+	w           *walker
+}
+
+// quotedText renders the cut history as text ("" when nothing was cut).
+func (b *htmlBody) quotedText() string {
+	if b == nil || b.quoted == nil {
+		return ""
+	}
+	return renderHTML(b.quoted, b.w)
 }
 
 // htmlToText cuts the quoted part out of an HTML body by selector and
-// renders what is left as plain text.
-func htmlToText(src string, w *walker) string {
+// renders what is left as plain text. When text follows a quoted block it
+// also renders the body with the quotes kept (a second parse: the tree is
+// changed by cutting).
+func htmlToText(src string, w *walker) *htmlBody {
+	out := &htmlBody{w: w}
 	doc, err := html.Parse(strings.NewReader(src))
 	if err != nil {
 		w.warn("HTML unreadable: %v", err)
-		return ""
+		return out
 	}
 	budget := maxHTMLNodes
-	if cut := findQuoteCuts(doc, &budget); len(cut) > 0 {
-		for _, n := range cut {
-			removeFrom(n)
-		}
-	}
+	cuts := findQuoteCuts(doc, &budget, false)
 	if budget <= 0 {
 		w.warn("HTML larger than %d nodes; quote search stopped early", maxHTMLNodes)
 	}
-	text, err := html2text.FromHTMLNode(doc, html2text.Options{OmitLinks: true})
+	if textAfterQuote(doc) {
+		if doc2, err := html.Parse(strings.NewReader(src)); err == nil {
+			budget = maxHTMLNodes
+			applyCuts(doc2, findQuoteCuts(doc2, &budget, true))
+			out.interleaved = tidyQuotes(renderHTML(doc2, w))
+		}
+	}
+	out.quoted = applyCuts(doc, cuts)
+	out.text = renderHTML(doc, w)
+	return out
+}
+
+// renderHTML turns a tree into plain text.
+func renderHTML(n *html.Node, w *walker) string {
+	text, err := html2text.FromHTMLNode(n, html2text.Options{OmitLinks: true})
 	if err != nil {
 		w.warn("HTML to text: %v", err)
 	}
-	return strings.ReplaceAll(text, "\u00a0", " ")
+	return joinLoneBullets(strings.ReplaceAll(text, "\u00a0", " "))
 }
 
-// cutNode is an element to remove; truncate says everything after it in
-// document order goes too (separators such as Outlook's reply header).
-type cutNode struct {
-	n        *html.Node
-	truncate bool
-}
-
-// findQuoteCuts walks the tree (at most *budget nodes) and returns the
-// elements to cut, outermost first.
-func findQuoteCuts(doc *html.Node, budget *int) []cutNode {
-	var cuts []cutNode
-	var visit func(n *html.Node)
-	visit = func(n *html.Node) {
-		for c := n.FirstChild; c != nil && *budget > 0; c = c.NextSibling {
-			*budget--
-			if c.Type == html.ElementNode {
-				if cut, ok := quoteCut(c); ok {
-					cuts = append(cuts, cut)
-					continue
-				}
-			}
-			visit(c)
+// tidyQuotes drops the empty quoted lines html2text leaves at the edges
+// of a blockquote and squeezes runs of empty lines to one.
+func tidyQuotes(text string) string {
+	lines := strings.Split(text, "\n")
+	empty := func(i int) bool { return i < 0 || i >= len(lines) || strings.TrimSpace(lines[i]) == "" }
+	quoteEmpty := func(i int) bool { return i >= 0 && i < len(lines) && strings.Trim(lines[i], "> ") == "" && !empty(i) }
+	out := lines[:0]
+	for i, l := range lines {
+		last := len(out) - 1
+		prevEmpty := last < 0 || strings.Trim(out[last], "> ") == ""
+		switch {
+		case quoteEmpty(i) && (prevEmpty || empty(i+1) || quoteEmpty(i+1)):
+			continue
+		case empty(i) && last >= 0 && strings.TrimSpace(out[last]) == "":
+			continue
 		}
+		out = append(out, l)
 	}
-	visit(doc)
-	return cuts
+	return strings.Join(out, "\n")
 }
 
-// quoteCut decides whether element n is quoted history.
-func quoteCut(n *html.Node) (cutNode, bool) {
-	switch n.DataAtom {
-	case atom.Style, atom.Script, atom.Head, atom.Title:
-		return cutNode{n: n}, true
-	case atom.Blockquote:
-		if strings.EqualFold(attr(n, "type"), "cite") {
-			return cutNode{n: n}, true
+// joinLoneBullets puts a list item's text back on its bullet line:
+// html2text renders <li><div>text</div></li> (Outlook on the web) as a
+// line "* " and the text on the next line.
+func joinLoneBullets(text string) string {
+	if !strings.Contains(text, "* \n") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if strings.TrimSpace(l) == "*" && i+1 < len(lines) && strings.TrimSpace(lines[i+1]) != "" {
+			l = strings.TrimRight(l, " ") + " " + strings.TrimSpace(lines[i+1])
+			i++
 		}
+		out = append(out, l)
 	}
-	class := " " + attr(n, "class") + " "
-	for _, c := range quoteContainerClasses {
-		if strings.Contains(class, " "+c+" ") {
-			return cutNode{n: n}, true
+	return strings.Join(out, "\n")
+}
+
+// applyCuts removes the cut elements from doc, and with truncate what
+// follows them. Quoted history is moved, in document order, under the
+// returned element (nil when no history was cut); the rest is dropped.
+func applyCuts(doc *html.Node, cuts []cutNode) *html.Node {
+	var quoted *html.Node
+	for _, c := range cuts {
+		if !attachedTo(c.n, doc) {
+			continue // inside history already moved
 		}
+		if c.kind == cutDrop {
+			removeFrom(c, nil)
+			continue
+		}
+		if quoted == nil {
+			quoted = &html.Node{Type: html.DocumentNode}
+		}
+		removeFrom(c, quoted)
 	}
-	switch attr(n, "id") {
-	case "divRplyFwdMsg", "appendonsend", "stopSpelling", "mail-editor-reference-message-container", "Signature":
-		return cutNode{n: n, truncate: true}, true
-	}
-	if strings.Contains(class, " moz-cite-prefix ") || strings.Contains(class, " OutlookMessageHeader ") {
-		return cutNode{n: n, truncate: true}, true
-	}
-	if isOutlookSeparator(n) {
-		return cutNode{n: n, truncate: true}, true
-	}
-	return cutNode{}, false
+	return quoted
 }
 
-// isOutlookSeparator matches Outlook desktop's reply header: a div with a
-// top border whose text starts with a From-like field.
-func isOutlookSeparator(n *html.Node) bool {
-	if n.DataAtom != atom.Div {
-		return false
-	}
-	style := strings.ToLower(strings.ReplaceAll(attr(n, "style"), " ", ""))
-	if !strings.Contains(style, "border-top:solid") {
-		return false
-	}
-	name, _, ok := headerField(strings.TrimSpace(textOf(n, 200)))
-	return ok && reHeaderFrom.MatchString(name)
-}
-
-// removeFrom removes the cut element, and with truncate everything that
-// follows it in document order.
-func removeFrom(c cutNode) {
+// removeFrom detaches the cut element, and with truncate everything that
+// follows it in document order, appending them to dst when it is not nil.
+func removeFrom(c cutNode, dst *html.Node) {
 	n := c.n
-	if n.Parent == nil {
-		return
-	}
+	moved := []*html.Node{n}
 	if c.truncate {
 		for cur := n; cur.Parent != nil; cur = cur.Parent {
-			for cur.NextSibling != nil {
-				cur.Parent.RemoveChild(cur.NextSibling)
+			for s := cur.NextSibling; s != nil; s = s.NextSibling {
+				moved = append(moved, s)
 			}
 		}
 	}
-	if n.Parent != nil {
-		n.Parent.RemoveChild(n)
+	for _, m := range moved {
+		if m.Parent != nil {
+			m.Parent.RemoveChild(m)
+		}
+		if dst != nil {
+			dst.AppendChild(m)
+		}
 	}
+}
+
+// attachedTo reports whether n is still inside root.
+func attachedTo(n, root *html.Node) bool {
+	for ; n != nil; n = n.Parent {
+		if n == root {
+			return true
+		}
+	}
+	return false
 }
 
 func attr(n *html.Node, key string) string {

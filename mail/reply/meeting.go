@@ -38,7 +38,11 @@ var (
 	reOwnerTrail   = regexp.MustCompile(`\s*(?:[–—-]\s*|\()@([\pL\pN._-]+)\)?\s*$`)
 	reNotesFooter  = regexp.MustCompile(`(?i)gemini|generated\s+by|ai-generated|make\s+sure\s+(?:they|it)'?r?e?\s+accurate|may\s+contain\s+(?:errors|inaccuracies)|ai\s+can\s+make\s+mistakes`)
 	reDue          = regexp.MustCompile(`(?i)(?:^|[\s,;(—–-]+)(?:by|due(?:\s+(?:on|by|date))?|until|before|deadline|bis(?:\s+zum)?|avant\s+le|antes\s+del?|até|entro)[\s:]+(.+)$`)
-	reEOD          = regexp.MustCompile(`(?i)[\s,;(—–-]*\b(?:eod|end\s+of\s+day|cob)\b[\s:]*(.*)$`)
+	// reClosing is a sign-off, maybe with a name: "Thanks all,", "Best, Dana".
+	reClosing = regexp.MustCompile(`(?i)^(?:` + signOffWords + `)(?:\s+(?:all|everyone|team|again|so\s+much|a\s+lot))?\s*[,.!]*(?:\s*[—–-]?\s*(?-i:\p{Lu}[\pL'’.-]*(?:\s\p{Lu}[\pL'’.-]*)?))?\s*[,.!]*$`)
+	// reLoneName is a line that is only a name ("Dana", "Dana Ortiz").
+	reLoneName = regexp.MustCompile(`^\p{Lu}[\pL'’.-]*(?:\s\p{Lu}[\pL'’.-]*){0,2}$`)
+	reEOD      = regexp.MustCompile(`(?i)[\s,;(—–-]*\b(?:eod|end\s+of\s+day|cob)\b[\s:]*(.*)$`)
 )
 
 // extractMeeting finds decisions and action items in meeting notes dated
@@ -48,26 +52,34 @@ var (
 func extractMeeting(text string, ref time.Time) meetingNotes {
 	notes := meetingNotes{decisions: []string{}, actions: []ActionItem{}}
 	lines, _ := splitLines(text, maxTrimLines)
-	sec := secNone
+	sec, listed := secNone, false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" || reDelimiter.MatchString(t) || reNotesFooter.MatchString(t) {
 			continue
 		}
 		if s, ok := sectionOf(t); ok {
-			sec = s
-			if notes.title == "" && s == secOther {
-				continue
-			}
+			sec, listed = s, false
 			continue
 		}
 		if notes.title == "" && strings.HasPrefix(t, "#") {
 			notes.title = strings.TrimSpace(strings.TrimLeft(t, "# "))
 			continue
 		}
+		isItem := reListItem.MatchString(t) || reChecklist.MatchString(t)
+		if !isItem && (reClosing.MatchString(t) || listed && isLoneName(t)) {
+			sec = secNone // a sign-off or the signature's name ends the notes
+			continue
+		}
+		listed = listed || isItem
 		notes.add(t, sec, ref)
 	}
 	return notes
+}
+
+// isLoneName reports whether t is only a name ("Dana", "Dana Ortiz").
+func isLoneName(t string) bool {
+	return len(t) <= 40 && reLoneName.MatchString(t)
 }
 
 // sectionOf reads a section heading ("## Action items:", "**Next steps**").

@@ -11,6 +11,8 @@ import (
 // Options tell Parse what the message is a reply to and where it was sent.
 type Options struct {
 	// Questions are the check-in's questions, in order; nil means Daily().
+	// When the keys are those of Daily() or Weekly(), headings in other
+	// languages ("Gestern:", "Aujourd'hui :", "Bloqueos:") count too.
 	Questions []Question
 	// Rcpt is the envelope recipient. When empty, the To header is used.
 	Rcpt string
@@ -98,13 +100,22 @@ type parser struct {
 	m    *Message
 	w    *walker
 	root *content
+	// html is the root's HTML body when it is the one read (no text/plain).
+	html *htmlBody
+	qs   []Question // see questions
 }
 
+// questions returns the check-in's questions, with localized headings
+// added for the built-in daily and weekly sets.
 func (p *parser) questions() []Question {
-	if len(p.opts.Questions) > 0 {
-		return p.opts.Questions
+	if p.qs == nil {
+		qs := p.opts.Questions
+		if len(qs) == 0 {
+			qs = Daily()
+		}
+		p.qs = withLocalizedAliases(qs)
 	}
-	return Daily()
+	return p.qs
 }
 
 // run classifies the message and fills the fields its kind calls for.
@@ -117,6 +128,9 @@ func (p *parser) run() {
 	}
 	body := p.bodyText(p.root)
 	t := trimReply(body)
+	if alt, ok := p.interleavedHTML(t); ok {
+		body, t = p.html.interleaved, alt
+	}
 	if t.truncated {
 		m.warn("body has more than 4000 lines; the rest was not examined")
 	}
@@ -150,7 +164,11 @@ func (p *parser) bodyText(c *content) string {
 		return c.plain
 	}
 	if c.hasHTML {
-		return htmlToText(c.html, p.w)
+		h := htmlToText(c.html, p.w)
+		if c == p.root {
+			p.html = h
+		}
+		return h.text
 	}
 	if c == p.root && len(c.embedded) == 0 && c.dsn == "" {
 		p.m.warn("no text body")

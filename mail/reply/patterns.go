@@ -3,6 +3,7 @@ package reply
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Verbs that end or carry an attribution line ("… wrote:"), by language.
@@ -100,11 +101,75 @@ func isAttribution(s string) bool {
 		return true
 	}
 	s = strings.TrimSpace(strings.TrimLeft(s, " \t>*-"))
-	if len(s) < 8 || len(s) > 400 {
+	if len(s) < 8 || len(s) > 400 || !mayBeAttribution(s) {
 		return false
 	}
 	for _, re := range attribRegexps {
 		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// attribEndings are the last words of the attribution verbs ("wrote",
+// "écrit", "napisał(a)"), lower case.
+var attribEndings = func() []string {
+	var out []string
+	for _, v := range strings.Split(attribVerbs, "|") {
+		f := strings.Split(v, `\s+`)
+		out = append(out, strings.NewReplacer(`\(`, "(", `\)`, ")").Replace(f[len(f)-1]))
+	}
+	return out
+}()
+
+// mayBeAttribution is a cheap necessary condition for isAttribution's
+// regexps on a trimmed line: every attribution ends with a colon, "--",
+// ">", a CJK "wrote" or an attribution verb, or starts with a digit
+// ("2016-03-03 17:21 GMT+01:00 Ana"); and it holds a digit, "@" or "via".
+func mayBeAttribution(s string) bool {
+	if !strings.ContainsAny(s, "0123456789@") && !containsFoldASCII(s, "via") {
+		return false
+	}
+	if len(s) > 5 && s[4] == '-' && isDigits(s[:4]) {
+		return true // "2016-03-03 17:21 GMT+01:00 Some One"
+	}
+	last, _ := utf8.DecodeLastRuneInString(s)
+	switch last {
+	case ':', '：', '-', '>', '道', 'た':
+		return true
+	}
+	i := strings.LastIndexAny(s, " \t\"'>)]")
+	if last == ')' {
+		i = strings.LastIndexAny(s, " \t\"'>]")
+	}
+	word := strings.ToLower(s[i+1:])
+	for _, e := range attribEndings {
+		if word == e {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFoldASCII reports whether s contains the lower-case ASCII word
+// sub, ignoring ASCII case.
+func containsFoldASCII(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for j < len(sub) && s[i+j]|0x20 == sub[j] {
+			j++
+		}
+		if j == len(sub) {
 			return true
 		}
 	}
@@ -118,7 +183,7 @@ func isForwardMarker(s string) (marker, forward bool) {
 	if len(s) > 200 {
 		return false, false
 	}
-	if reForwardRule.MatchString(s) || reForwardBegin.MatchString(s) {
+	if strings.Contains(s, "--") && reForwardRule.MatchString(s) || reForwardBegin.MatchString(s) {
 		return true, reForwardWord.MatchString(s)
 	}
 	return false, false
@@ -127,7 +192,7 @@ func isForwardMarker(s string) (marker, forward bool) {
 // headerField splits an embedded header line ("*From:* Ana") into its
 // lower-cased name and value; ok is false when it is not one.
 func headerField(s string) (name, value string, ok bool) {
-	if len(s) > maxLineBytes || !reHeaderLine.MatchString(s) {
+	if len(s) > maxLineBytes || !strings.ContainsAny(s, ":：") || !reHeaderLine.MatchString(s) {
 		return "", "", false
 	}
 	s = strings.TrimLeft(s, " \t>")
@@ -135,7 +200,7 @@ func headerField(s string) (name, value string, ok bool) {
 	name = strings.ToLower(strings.Trim(s[:i], " \t*"))
 	value = strings.TrimPrefix(s[i:], ":")
 	value = strings.TrimPrefix(value, "：")
-	return name, strings.TrimSpace(strings.Trim(strings.TrimSpace(value), "*")), true
+	return name, strings.Trim(value, "* \t"), true
 }
 
 // isFooter reports whether the line is a mobile or client footer.
@@ -143,7 +208,9 @@ func isFooter(s string) bool {
 	if len(s) > 200 {
 		return false
 	}
-	s = reMarkdownLink.ReplaceAllString(s, "$1")
+	if strings.Contains(s, "](") {
+		s = reMarkdownLink.ReplaceAllString(s, "$1")
+	}
 	if i := strings.Index(s, "<http"); i > 0 {
 		s = s[:i]
 	}

@@ -26,3 +26,58 @@ func isBlockerKey(q Question) bool {
 	}
 	return false
 }
+
+// localizedAliases returns the headings members write in other languages
+// (German, French, Spanish, Portuguese, Italian, Dutch, Swedish/Norwegian/
+// Danish, Polish, Russian/Ukrainian, Japanese, Chinese) for a well-known
+// question key, or nil.
+func localizedAliases(key string) []string {
+	switch key {
+	case "done":
+		return []string{"gestern", "hier", "ayer", "ontem", "ieri", "gisteren", "igår", "i går", "wczoraj", "вчера", "вчора", "昨日", "昨天"}
+	case "today":
+		return []string{"heute", "aujourd'hui", "aujourd’hui", "hoy", "hoje", "oggi", "vandaag", "idag", "i dag", "dzisiaj", "dziś", "сегодня", "сьогодні", "今日", "今天"}
+	case "blockers":
+		return []string{"hindernisse", "probleme", "bloquants", "bloquant", "blocages", "blocage", "bloqueos", "bloqueo", "impedimentos", "bloqueios", "bloqueio", "blocchi", "ostacoli", "blokkades", "hinder", "blockerare", "blokery", "przeszkody", "блокеры", "блокери", "ブロッカー", "阻碍", "障碍"}
+	case "accomplishments":
+		return []string{"diese woche", "erledigt", "erreicht", "cette semaine", "réalisations", "esta semana", "logros", "realizações", "conquistas", "questa settimana", "risultati", "deze week", "denna vecka", "denne uke", "w tym tygodniu"}
+	case "plans":
+		return []string{"nächste woche", "pläne", "semaine prochaine", "la semaine prochaine", "próxima semana", "planes", "planos", "prossima settimana", "piani", "volgende week", "plannen", "nästa vecka", "neste uke", "w przyszłym tygodniu", "plany"}
+	case "problems":
+		return []string{"probleme", "blocker", "problèmes", "bloquants", "problemas", "bloqueos", "bloqueios", "problemi", "problemen", "problem", "problemy", "проблемы"}
+	}
+	return nil
+}
+
+// withLocalizedAliases adds localizedAliases to the questions of a check-in
+// whose keys are exactly the built-in daily set (done, today, blockers) or
+// weekly set (accomplishments, plans, problems); other check-ins, whose
+// keys may mean something else, are returned unchanged. qs is not changed.
+func withLocalizedAliases(qs []Question) []Question {
+	if !sameKeys(qs, Daily()) && !sameKeys(qs, Weekly()) {
+		return qs
+	}
+	out := make([]Question, len(qs))
+	for i, q := range qs {
+		q.Aliases = append(append([]string(nil), q.Aliases...), localizedAliases(q.Key)...)
+		out[i] = q
+	}
+	return out
+}
+
+// sameKeys reports whether a and b have the same keys, in any order.
+func sameKeys(a, b []Question) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			found = found || x.Key == y.Key
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
