@@ -34,6 +34,12 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newApplyCmd(a),
 		newVersionCmd(a),
 		newParseCmd(),
+		newDigestCmd(a),
+		newIngestCmd(a),
+		newInboundCmd(a),
+		newUpdatesCmd(a),
+		newMeetingsCmd(a),
+		newPromptsCmd(a),
 	)
 	return root
 }

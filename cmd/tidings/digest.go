@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	netmail "net/mail"
+	"os"
+
+	"github.com/spf13/cobra"
+	"github.com/tidings-app/tidings/digest"
+	"github.com/tidings-app/tidings/mail"
+	"github.com/tidings-app/tidings/mail/outbound"
+	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
+)
+
+// newDigestCmd is "tidings digest preview|send".
+func newDigestCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "digest", Short: "Preview or send a team's digest"}
+	var team, period, format string
+	var force bool
+	preview := &cobra.Command{
+		Use:   "preview --team T [--period 2026-W48|2026-11-24] [--format text|html]",
+		Short: "Print a team's digest without sending it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.digestPreview(cmd.Context(), team, period, format)
+		},
+	}
+	send := &cobra.Command{
+		Use:   "send --team T [--period P] [--force]",
+		Short: "Queue a team's digest now (once per period; --force sends again)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.digestSend(cmd.Context(), team, period, force)
+		},
+	}
+	for _, c := range []*cobra.Command{preview, send} {
+		c.Flags().StringVar(&team, "team", "", "team slug (required)")
+		c.Flags().StringVar(&period, "period", "", "ISO week (2026-W48) or date (2026-11-24); default: the period in progress")
+		_ = c.MarkFlagRequired("team")
+	}
+	preview.Flags().StringVar(&format, "format", "text", "text or html")
+	send.Flags().BoolVar(&force, "force", false, "send again a digest already sent for the period")
+	cmd.AddCommand(preview, send)
+	return cmd
+}
+
+func (a *app) digestPreview(ctx context.Context, slug, period, format string) error {
+	if format != "text" && format != "html" {
+		return &exitError{code: exUsage, msg: "--format must be text or html"}
+	}
+	cfg, db, err := a.load(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc, err := newDigestService(ctx, cfg, db, nil)
+	if err != nil {
+		return err
+	}
+	team, err := db.FindTeam(ctx, slug)
+	if err != nil {
+		return &exitError{code: exUsage, msg: fmt.Sprintf("team %q: %v", slug, err)}
+	}
+	p, err := svc.Period(team, period)
+	if err != nil {
+		return &exitError{code: exUsage, msg: err.Error()}
+	}
+	d, err := svc.Load(ctx, team.ID, p)
+	if err != nil {
+		return err
+	}
+	r, err := svc.Render(d, digest.Person{})
+	if err != nil {
+		return err
+	}
+	if format == "html" {
+		_, err = fmt.Fprint(a.stdout, r.HTML)
+		return err
+	}
+	_, err = fmt.Fprintf(a.stdout, "Subject: %s\n\n%s", r.Subject, r.Text)
+	return err
+}
+
+func (a *app) digestSend(ctx context.Context, slug, period string, force bool) error {
+	cfg, db, err := a.load(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	out, err := newOutboundSender(cfg, db)
+	if err != nil {
+		return err
+	}
+	svc, err := newDigestService(ctx, cfg, db, out)
+	if err != nil {
+		return err
+	}
+	team, err := db.FindTeam(ctx, slug)
+	if err != nil {
+		return &exitError{code: exUsage, msg: fmt.Sprintf("team %q: %v", slug, err)}
+	}
+	res, err := svc.Send(ctx, team.ID, period, digest.SendOptions{Force: force})
+	if err != nil {
+		return &exitError{code: exTempFail, msg: err.Error()}
+	}
+	fmt.Fprintf(a.stdout, "%s %s: %d queued, %d already queued\n", slug, res.Period.Key, res.Queued, res.Before)
+	return nil
+}
+
+// newDigestService wires a digest.Service from the configuration; out may
+// be nil for previews.
+func newDigestService(ctx context.Context, cfg *Config, db *store.DB, out digest.Sender) (*digest.Service, error) {
+	fsys := templates.Default()
+	if cfg.Server.Templates != "" {
+		fsys = templates.Overlay(os.DirFS(cfg.Server.Templates))
+	}
+	set, err := templates.Parse(fsys)
+	if err != nil {
+		return nil, &exitError{code: exConfig, msg: err.Error()}
+	}
+	signer, err := serverSigner(ctx, cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	return digest.New(db, out, digest.Options{
+		Domain: cfg.Server.Domain, Templates: set,
+		Unsubscribe: func(id int64) string {
+			return cfg.BaseURL() + "/u/" + signer.Token(unsubscribePurpose, id)
+		},
+	})
+}
+
+// unsubscribePurpose must match mail/outbound's purposeUnsubscribe, which
+// serves /u/TOKEN (see the report: outbound should export it).
+const unsubscribePurpose mail.Purpose = "unsubscribe"
+
+func serverSigner(ctx context.Context, cfg *Config, db *store.DB) (*mail.Signer, error) {
+	secret := cfg.Server.Secret
+	if secret == "" {
+		var err error
+		if secret, err = db.Secret(ctx); err != nil {
+			return nil, &exitError{code: exTempFail, msg: err.Error()}
+		}
+	}
+	return mail.NewSigner(secret)
+}
+
+// outboundSender adapts the outbound queue to digest.Sender: it composes
+// the MIME message and stores it with its delivery job.
+type outboundSender struct {
+	db       *store.DB
+	composer *outbound.Composer
+}
+
+func newOutboundSender(cfg *Config, db *store.DB) (*outboundSender, error) {
+	from, err := netmail.ParseAddress(cfg.FromAddress())
+	if err != nil {
+		return nil, &exitError{code: exConfig, msg: "from: " + err.Error()}
+	}
+	opts := outbound.ComposerOptions{Domain: cfg.Server.Domain, From: outbound.Address{Name: from.Name, Addr: from.Address}}
+	if k := cfg.Server.DKIM; k.KeyFile != "" {
+		key, err := outbound.LoadDKIMKey(k.KeyFile)
+		if err != nil {
+			return nil, &exitError{code: exConfig, msg: err.Error()}
+		}
+		opts.DKIM = &outbound.DKIM{Domain: k.Domain, Selector: k.Selector, Key: key}
+	}
+	c, err := outbound.NewComposer(opts)
+	if err != nil {
+		return nil, &exitError{code: exConfig, msg: err.Error()}
+	}
+	return &outboundSender{db: db, composer: c}, nil
+}
+
+// Send implements digest.Sender.
+func (s *outboundSender) Send(ctx context.Context, m digest.Message) (bool, error) {
+	msg := outbound.Message{
+		To:      []outbound.Address{{Name: m.ToName, Addr: m.To}},
+		Subject: m.Subject, Text: m.Text, HTML: m.HTML,
+		MessageID: m.MessageID[1 : len(m.MessageID)-1],
+	}
+	if len(m.ReplyTo) > 0 {
+		msg.ReplyTo = m.ReplyTo[0].Email // Composer takes one address
+	}
+	for _, h := range m.Headers {
+		msg.Headers = append(msg.Headers, outbound.Header{Key: h.Name, Value: h.Value})
+	}
+	raw, id, err := s.composer.Compose(msg)
+	if err != nil {
+		return false, err
+	}
+	teamID, memberID := m.TeamID, m.MemberID
+	return s.db.QueueOutbound(ctx, &store.OutboundMessage{DedupKey: m.DedupKey, Kind: "digest",
+		MemberID: &memberID, TeamID: &teamID, Recipient: m.To, MessageID: id, Subject: m.Subject, Raw: raw})
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+	"github.com/tidings-app/tidings/mail"
+	"github.com/tidings-app/tidings/mail/outbound"
+	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
+)
+
+// newPromptsCmd is `tidings prompts send|list`.
+func newPromptsCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "prompts", Short: "Send due check-in prompts or list prompts"}
+	cmd.AddCommand(newPromptsSendCmd(a), newPromptsListCmd(a))
+	return cmd
+}
+
+func newPromptsSendCmd(a *app) *cobra.Command {
+	var at string
+	cmd := &cobra.Command{
+		Use:   "send",
+		Short: "Schedule and deliver every prompt due now (or at --now), then exit",
+		Long: `Runs the prompt scheduler once as if the clock read --now and delivers what
+it queued (prompts, reminders) synchronously. Running it again for the same
+instant sends nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			now := time.Now()
+			if at != "" {
+				t, err := time.Parse(time.RFC3339, at)
+				if err != nil {
+					return &exitError{code: exUsage, msg: "--now: want RFC 3339, e.g. 2026-11-24T09:00:00-03:00"}
+				}
+				now = t
+			}
+			return a.promptsSend(cmd.Context(), now)
+		},
+	}
+	cmd.Flags().StringVar(&at, "now", "", "act as if the clock read this RFC 3339 time")
+	return cmd
+}
+
+func (a *app) promptsSend(ctx context.Context, now time.Time) error {
+	cfg, db, err := a.load(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, d, err := newOutbound(ctx, cfg, db, a.logger(), nil, func() time.Time { return now })
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	sum, res, err := outbound.SendAndDeliver(ctx, p, d, now)
+	writeSendSummary(a.stdout, sum, res)
+	if err != nil {
+		return &exitError{code: exTempFail, msg: err.Error()}
+	}
+	return nil
+}
+
+func writeSendSummary(w io.Writer, sum outbound.Summary, res outbound.FlushResult) {
+	skipped := 0
+	var reasons []string
+	for k, n := range sum.Skipped {
+		skipped += n
+		reasons = append(reasons, fmt.Sprintf("%s %d", k, n))
+	}
+	sort.Strings(reasons)
+	fmt.Fprintf(w, "queued %d prompts and %d reminders; sent %d, deferred %d, failed %d\n",
+		sum.Queued, sum.Reminders, res.Sent, res.Deferred, res.Failed)
+	fmt.Fprintf(w, "skipped %d", skipped)
+	if len(reasons) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(reasons, ", "))
+	}
+	fmt.Fprintf(w, "; expired %d\n", sum.Expired)
+}
+
+func newPromptsListCmd(a *app) *cobra.Command {
+	var f store.PromptFilter
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List prompts, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, db, err := a.load(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			rows, err := db.FindPrompts(cmd.Context(), f)
+			if err != nil {
+				return &exitError{code: exTempFail, msg: err.Error()}
+			}
+			writePromptList(a.stdout, rows)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&f.Team, "team", "", "only this team (slug)")
+	cmd.Flags().StringVar(&f.Status, "status", "", "only this status (pending, sent, answered, skipped, expired, failed)")
+	cmd.Flags().IntVar(&f.Limit, "limit", 200, "at most this many rows (0: all)")
+	return cmd
+}
+
+func writePromptList(w io.Writer, rows []store.PromptRow) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MEMBER\tTEAM/CHECK-IN\tPERIOD\tDUE (LOCAL)\tSTATUS\tREASON")
+	for _, r := range rows {
+		due := r.DueAt.UTC().Format("Mon 2 Jan 15:04 MST")
+		if loc, err := time.LoadLocation(r.Location); err == nil {
+			due = r.DueAt.In(loc).Format("Mon 2 Jan 15:04 MST")
+		}
+		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%s\t%s\n", r.MemberEmail, r.TeamSlug, r.CheckInName, r.Period, due, r.Status, r.Reason)
+	}
+	tw.Flush()
+}
+
+// newOutbound wires the Prompter and a Deliverer from the configuration
+// (reg may be nil: no metrics);
+// serve uses it too (register outbound.NewDeliverWorker and
+// outbound.NewScheduleWorker, outbound.PeriodicJobs, and mount
+// outbound.UnsubscribeHandler at /u/). The caller closes the Deliverer.
+func newOutbound(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer, now func() time.Time) (*outbound.Prompter, *outbound.Deliverer, error) {
+	sender, err := newOutboundSender(cfg, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	fsys := templates.Default()
+	if cfg.Server.Templates != "" {
+		fsys = templates.Overlay(os.DirFS(cfg.Server.Templates))
+	}
+	set, err := templates.Parse(fsys)
+	if err != nil {
+		return nil, nil, &exitError{code: exConfig, msg: err.Error()}
+	}
+	signer, err := serverSigner(ctx, cfg, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	addrs := mail.Addresses{Domain: cfg.Server.Domain, Signer: signer}
+	p, err := outbound.NewPrompter(db, outbound.PrompterOptions{Composer: sender.composer, Templates: set,
+		Addresses: addrs, PublicURL: cfg.BaseURL(), Logger: log})
+	if err != nil {
+		return nil, nil, &exitError{code: exConfig, msg: err.Error()}
+	}
+	d, err := outbound.NewDeliverer(db, outbound.DelivererOptions{Relay: cfg.Server.Relay, Outbox: cfg.Server.Outbox,
+		Helo: cfg.Server.Domain, PoolSize: cfg.Server.Pool.Size, Rate: cfg.Server.Pool.Rate,
+		Timeout: time.Duration(cfg.Server.SMTP.WriteTimeout), Addresses: addrs, Logger: log, Registerer: reg, Now: now})
+	if err != nil {
+		return nil, nil, &exitError{code: exConfig, msg: err.Error()}
+	}
+	return p, d, nil
+}

@@ -1,0 +1,294 @@
+package outbound
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tidings-app/tidings/mail"
+	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
+)
+
+// PrompterOptions configures a Prompter.
+type PrompterOptions struct {
+	Composer  *Composer      // required
+	Templates *templates.Set // required: prompt, reminder, welcome
+	Addresses mail.Addresses // required: Reply-To tokens
+	// PublicURL is the base of unsubscribe links ("https://tidings.example.com").
+	PublicURL string
+	// CatchUp is how far back a run looks for occurrences it missed while
+	// the service was down (default 7 days); older ones are ignored.
+	CatchUp time.Duration
+	// MaxCatchUp caps the occurrences one run considers per member and
+	// check-in (default 7): the latest are kept.
+	MaxCatchUp int
+	// DefaultWindow is the answer window of a check-in without one
+	// (default 12h).
+	DefaultWindow time.Duration
+	Logger        *slog.Logger
+}
+
+// Prompter turns check-in schedules into prompts, reminders and welcome
+// mail, queued as OutboundMessages for a Deliverer. It is safe for
+// concurrent use, also from several processes on one database: the unique
+// indexes on prompts and on outbound dedup keys decide who creates what.
+type Prompter struct {
+	db   *store.DB
+	opts PrompterOptions
+	log  *slog.Logger
+	locs sync.Map // zone name → *time.Location
+}
+
+// Summary counts what one SendDue run did.
+type Summary struct {
+	Queued    int            // prompts queued for delivery
+	Reminders int            // reminders queued
+	Expired   int            // occurrences recorded as expired, not sent
+	Skipped   map[string]int // prompts recorded as skipped, by reason kind
+}
+
+// NewPrompter returns a Prompter; it fails when a required option is
+// missing.
+func NewPrompter(db *store.DB, opts PrompterOptions) (*Prompter, error) {
+	if opts.Composer == nil || opts.Templates == nil || opts.Addresses.Signer == nil {
+		return nil, errors.New("outbound: prompter needs a Composer, Templates and Addresses")
+	}
+	if opts.CatchUp <= 0 {
+		opts.CatchUp = 7 * 24 * time.Hour
+	}
+	if opts.MaxCatchUp <= 0 {
+		opts.MaxCatchUp = 7
+	}
+	if opts.DefaultWindow <= 0 {
+		opts.DefaultWindow = 12 * time.Hour
+	}
+	if opts.PublicURL == "" {
+		opts.PublicURL = "https://" + opts.Addresses.Domain
+	}
+	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Prompter{db: db, opts: opts, log: opts.Logger.With("component", "prompter")}, nil
+}
+
+// SendDue schedules every occurrence due by now: each member gets at most
+// one prompt per check-in and period, at the schedule's time in the
+// member's zone. An occurrence missed while the service was down is still
+// sent while its answer window is open and recorded as expired after;
+// paused, away, unsubscribed and suppressed members' prompts are recorded
+// as skipped. It then queues the reminders that are due. Running it again
+// for the same now queues nothing. Errors wrap store errors.
+func (p *Prompter) SendDue(ctx context.Context, now time.Time) (Summary, error) {
+	sum := Summary{Skipped: map[string]int{}}
+	teams, err := p.db.FindTeamSchedules(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("outbound: send due: %w", err)
+	}
+	for i := range teams {
+		for j := range teams[i].CheckIns {
+			if err := p.scheduleCheckIn(ctx, &teams[i], &teams[i].CheckIns[j], now, &sum); err != nil {
+				return sum, err
+			}
+		}
+	}
+	if err := p.queueReminders(ctx, now, &sum); err != nil {
+		return sum, err
+	}
+	return sum, nil
+}
+
+// occurrence is one member's prompt to create.
+type occurrence struct {
+	member *store.ScheduledMember
+	loc    *time.Location
+	due    time.Time
+	period string
+}
+
+// chunk is how many prompts one transaction creates.
+const chunk = 500
+
+func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c *store.CheckIn, now time.Time, sum *Summary) error {
+	sched, err := store.ParseSchedule(c.Schedule)
+	if err != nil {
+		p.log.Error("bad schedule", "team", ts.Team.Slug, "check_in", c.Name, "err", err)
+		return nil
+	}
+	occs, periods := p.occurrences(sched, ts, c, now)
+	have, err := p.db.PromptKeys(ctx, c.ID, periods)
+	if err != nil {
+		return fmt.Errorf("outbound: send due: %w", err)
+	}
+	todo := occs[:0]
+	for _, o := range occs {
+		if !have[store.PromptKey{MemberID: o.member.ID, Period: o.period}] {
+			todo = append(todo, o)
+		}
+	}
+	for len(todo) > 0 {
+		n := min(chunk, len(todo))
+		err := p.db.InTx(ctx, func(tx *store.DB) error { return p.createPrompts(ctx, tx, ts, c, todo[:n], now, sum) })
+		if err != nil {
+			return fmt.Errorf("outbound: send due %s/%s: %w", ts.Team.Slug, c.Name, err)
+		}
+		todo = todo[n:]
+	}
+	return nil
+}
+
+// occurrences lists each member's occurrences since the later of the
+// catch-up horizon, the check-in's creation and the member's joining.
+func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *store.CheckIn, now time.Time) ([]occurrence, []string) {
+	from := now.Add(-p.opts.CatchUp)
+	if c.CreatedAt.After(from) {
+		from = c.CreatedAt
+	}
+	byZone := map[string][]time.Time{}
+	var out []occurrence
+	seen := map[string]bool{}
+	var periods []string
+	for i := range ts.Members {
+		m := &ts.Members[i]
+		loc, err := p.location(m.Location)
+		if err != nil {
+			p.log.Error("bad time zone", "team", ts.Team.Slug, "member", m.Email, "zone", m.Location)
+			continue
+		}
+		times, ok := byZone[m.Location]
+		if !ok {
+			times = sched.Between(from, now, loc, p.opts.MaxCatchUp)
+			byZone[m.Location] = times
+		}
+		for _, t := range times {
+			if t.Before(m.JoinedAt) {
+				continue
+			}
+			per := sched.Period(t, loc)
+			out = append(out, occurrence{member: m, loc: loc, due: t, period: per})
+			if !seen[per] {
+				seen[per] = true
+				periods = append(periods, per)
+			}
+		}
+	}
+	return out, periods
+}
+
+func (p *Prompter) location(name string) (*time.Location, error) {
+	if l, ok := p.locs.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	p.locs.Store(name, l)
+	return l, nil
+}
+
+// createPrompts records one chunk of occurrences in tx: expired, skipped
+// or pending prompts, and for each pending one it creates, the composed
+// message and its delivery job. Occurrences another scheduler recorded
+// first are left alone.
+func (p *Prompter) createPrompts(ctx context.Context, tx *store.DB, ts *store.TeamSchedule, c *store.CheckIn, occs []occurrence, now time.Time, sum *Summary) error {
+	emails := make([]string, len(occs))
+	for i, o := range occs {
+		emails[i] = o.member.Email
+	}
+	sup, err := tx.SuppressedAmong(ctx, emails)
+	if err != nil {
+		return err
+	}
+	ps := make([]*store.Prompt, len(occs))
+	kinds := make([]string, len(occs))
+	for i, o := range occs {
+		ps[i], kinds[i] = p.newPrompt(ts, c, o, now, sup[strings.ToLower(o.member.Email)])
+	}
+	if _, err := tx.InsertPrompts(ctx, ps); err != nil {
+		return err
+	}
+	var pending []int
+	var ids []int64
+	for i, pr := range ps {
+		switch {
+		case pr.ID == 0: // another scheduler got there first
+		case pr.Status == store.PromptExpired:
+			sum.Expired++
+		case pr.Status == store.PromptSkipped:
+			sum.Skipped[kinds[i]]++
+		default:
+			pending = append(pending, i)
+			ids = append(ids, occs[i].member.ID)
+		}
+	}
+	return p.queuePrompts(ctx, tx, ts, c, occs, ps, pending, ids, sum)
+}
+
+func (p *Prompter) queuePrompts(ctx context.Context, tx *store.DB, ts *store.TeamSchedule, c *store.CheckIn, occs []occurrence, ps []*store.Prompt, pending []int, memberIDs []int64, sum *Summary) error {
+	if len(pending) == 0 {
+		return nil
+	}
+	open, err := tx.OpenActionItemsOf(ctx, memberIDs)
+	if err != nil {
+		return err
+	}
+	outs := make([]*store.OutboundMessage, 0, len(pending))
+	msgIDs := make(map[int64]string, len(pending))
+	for _, i := range pending {
+		out, err := p.promptMessage(ts, c, occs[i], ps[i], open[occs[i].member.ID])
+		if err != nil {
+			return err
+		}
+		outs = append(outs, out)
+		msgIDs[ps[i].ID] = out.MessageID
+	}
+	if _, err := tx.QueueOutboundMany(ctx, outs); err != nil {
+		return err
+	}
+	sum.Queued += len(outs)
+	return tx.SetPromptMessageIDs(ctx, msgIDs)
+}
+
+// newPrompt decides the status of one occurrence: expired when its window
+// closed before now, skipped when the member gets no mail, else pending.
+func (p *Prompter) newPrompt(ts *store.TeamSchedule, c *store.CheckIn, o occurrence, now time.Time, suppressed bool) (*store.Prompt, string) {
+	window := c.Window
+	if window <= 0 {
+		window = p.opts.DefaultWindow
+	}
+	pr := &store.Prompt{CheckInID: c.ID, MemberID: o.member.ID, TeamID: ts.Team.ID, Period: o.period,
+		DueAt: o.due.UTC(), ExpiresAt: o.due.Add(window).UTC(), Status: store.PromptPending}
+	if !now.Before(pr.ExpiresAt) {
+		pr.Status = store.PromptExpired
+		pr.Reason = fmt.Sprintf("not sent: the service was down until after the answer window closed (%s)",
+			pr.ExpiresAt.In(o.loc).Format("Mon 2 Jan 15:04 MST"))
+		return pr, ""
+	}
+	kind, reason := memberSkip(&o.member.Member, now, suppressed)
+	if kind != "" {
+		pr.Status, pr.Reason = store.PromptSkipped, reason
+	}
+	return pr, kind
+}
+
+// memberSkip says why a member gets no mail now: kind is "unsubscribed",
+// "paused", "away" or "suppressed" ("" to send) and reason the detail.
+func memberSkip(m *store.Member, now time.Time, suppressed bool) (kind, reason string) {
+	switch {
+	case m.Unsubscribed:
+		return "unsubscribed", "member unsubscribed"
+	case m.PausedUntil != nil && m.PausedUntil.After(now):
+		return "paused", "paused until " + m.PausedUntil.UTC().Format("2006-01-02 15:04 MST")
+	case m.AwayUntil != nil && m.AwayUntil.After(now):
+		return "away", "away until " + m.AwayUntil.UTC().Format("2006-01-02 15:04 MST")
+	case suppressed:
+		return "suppressed", "address suppressed after a hard bounce or complaint"
+	}
+	return "", ""
+}

@@ -1,0 +1,85 @@
+package outbound
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/tidings-app/tidings/store"
+)
+
+// QueueWelcomes queues one welcome message per new membership (from
+// store.Changes.Joined): which team added the member, what they will be
+// asked and when in their own zone, when the digest goes out, and how to
+// pause or unsubscribe. The dedup key "welcome:TEAM:MEMBER" makes a second
+// call for the same membership queue nothing. Unsubscribed and suppressed
+// members get none. It returns how many it queued.
+func (p *Prompter) QueueWelcomes(ctx context.Context, joined []store.Membership) (int, error) {
+	n := 0
+	for _, ms := range joined {
+		queued, err := p.queueWelcome(ctx, ms)
+		if err != nil {
+			return n, fmt.Errorf("outbound: welcome member %d to team %d: %w", ms.MemberID, ms.TeamID, err)
+		}
+		if queued {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (p *Prompter) queueWelcome(ctx context.Context, ms store.Membership) (bool, error) {
+	team, err := p.db.TeamByID(ctx, ms.TeamID)
+	if err != nil {
+		return false, err
+	}
+	m, err := p.db.MemberByID(ctx, ms.MemberID)
+	if err != nil {
+		return false, err
+	}
+	sup, err := p.db.Suppressed(ctx, m.Email)
+	if err != nil || sup || m.Unsubscribed {
+		return false, err
+	}
+	checkIns, err := p.db.FindCheckIns(ctx, team.ID)
+	if err != nil {
+		return false, err
+	}
+	zone := m.Timezone
+	if zone == "" {
+		zone = team.Timezone
+	}
+	v := welcomeView{FirstName: firstName(*m), Team: teamPhrase(team.Name), Zone: zone, UnsubscribeURL: p.UnsubscribeURL(m.ID)}
+	if v.AddedBy, err = p.lead(ctx, team.ID, m.ID); err != nil {
+		return false, err
+	}
+	if ms.Role != store.RoleObserver {
+		for _, c := range checkIns {
+			v.CheckIns = append(v.CheckIns, checkInView{Title: checkInTitle(c.Name), When: describeSchedule(c.Schedule), Questions: c.Questions})
+		}
+	}
+	if team.DigestSchedule != "" {
+		v.Digest = describeSchedule(team.DigestSchedule)
+	}
+	key := "welcome:" + strconv.FormatInt(team.ID, 10) + ":" + strconv.FormatInt(m.ID, 10)
+	out, err := p.compose(KindWelcome, key, m, nil, Message{}, v)
+	if err != nil {
+		return false, err
+	}
+	return p.db.QueueOutbound(ctx, out)
+}
+
+// lead names the team's lead for "Ben Okafor (team lead) added you"; empty
+// when the team has none other than the new member.
+func (p *Prompter) lead(ctx context.Context, teamID, memberID int64) (string, error) {
+	ms, err := p.db.FindTeamMembers(ctx, teamID)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range ms {
+		if m.Role == store.RoleLead && m.ID != memberID {
+			return m.Name + " (team lead)", nil
+		}
+	}
+	return "", nil
+}
