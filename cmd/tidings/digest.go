@@ -3,15 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	netmail "net/mail"
-	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tidings-app/tidings/digest"
-	"github.com/tidings-app/tidings/mail"
 	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/store"
-	"github.com/tidings-app/tidings/templates"
 )
 
 // newDigestCmd is "tidings digest preview|send".
@@ -55,7 +52,11 @@ func (a *app) digestPreview(ctx context.Context, slug, period, format string) er
 		return err
 	}
 	defer db.Close()
-	svc, err := newDigestService(ctx, cfg, db, nil)
+	deps, err := a.deps(ctx, cfg, db, time.Now)
+	if err != nil {
+		return err
+	}
+	svc, err := deps.digestService()
 	if err != nil {
 		return err
 	}
@@ -89,11 +90,11 @@ func (a *app) digestSend(ctx context.Context, slug, period string, force bool) e
 		return err
 	}
 	defer db.Close()
-	out, err := newOutboundSender(cfg, db)
+	d, err := a.deps(ctx, cfg, db, time.Now)
 	if err != nil {
 		return err
 	}
-	svc, err := newDigestService(ctx, cfg, db, out)
+	svc, err := d.digestService()
 	if err != nil {
 		return err
 	}
@@ -109,69 +110,11 @@ func (a *app) digestSend(ctx context.Context, slug, period string, force bool) e
 	return nil
 }
 
-// newDigestService wires a digest.Service from the configuration; out may
-// be nil for previews.
-func newDigestService(ctx context.Context, cfg *Config, db *store.DB, out digest.Sender) (*digest.Service, error) {
-	fsys := templates.Default()
-	if cfg.Server.Templates != "" {
-		fsys = templates.Overlay(os.DirFS(cfg.Server.Templates))
-	}
-	set, err := templates.Parse(fsys)
-	if err != nil {
-		return nil, &exitError{code: exConfig, msg: err.Error()}
-	}
-	signer, err := serverSigner(ctx, cfg, db)
-	if err != nil {
-		return nil, err
-	}
-	return digest.New(db, out, digest.Options{
-		Domain: cfg.Server.Domain, Templates: set,
-		Unsubscribe: func(id int64) string {
-			return cfg.BaseURL() + "/u/" + signer.Token(unsubscribePurpose, id)
-		},
-	})
-}
-
-// unsubscribePurpose must match mail/outbound's purposeUnsubscribe, which
-// serves /u/TOKEN (see the report: outbound should export it).
-const unsubscribePurpose mail.Purpose = "unsubscribe"
-
-func serverSigner(ctx context.Context, cfg *Config, db *store.DB) (*mail.Signer, error) {
-	secret := cfg.Server.Secret
-	if secret == "" {
-		var err error
-		if secret, err = db.Secret(ctx); err != nil {
-			return nil, &exitError{code: exTempFail, msg: err.Error()}
-		}
-	}
-	return mail.NewSigner(secret)
-}
-
 // outboundSender adapts the outbound queue to digest.Sender: it composes
 // the MIME message and stores it with its delivery job.
 type outboundSender struct {
 	db       *store.DB
 	composer *outbound.Composer
-}
-
-func newOutboundSender(cfg *Config, db *store.DB) (*outboundSender, error) {
-	from, err := netmail.ParseAddress(cfg.FromAddress())
-	if err != nil {
-		return nil, &exitError{code: exConfig, msg: "from: " + err.Error()}
-	}
-	opts := outbound.ComposerOptions{Domain: cfg.Server.Domain, From: outbound.Address{Name: from.Name, Addr: from.Address}}
-	if k := cfg.Server.DKIM; k.KeyFile != "" {
-		key, err := outbound.LoadDKIMKey(k.KeyFile)
-		if err != nil {
-			return nil, &exitError{code: exConfig, msg: err.Error()}
-		}
-		opts.DKIM = &outbound.DKIM{Domain: k.Domain, Selector: k.Selector, Key: key}
-	}
-	c, err := outbound.NewComposer(opts)
-	if err != nil {
-		return nil, &exitError{code: exConfig, msg: err.Error()}
-	}
-	return &outboundSender{db: db, composer: c}, nil
 }
 
 // Send implements digest.Sender.

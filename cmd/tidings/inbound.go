@@ -1,53 +1,14 @@
 package main
 
 import (
-	"context"
-	"crypto/tls"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
-	"github.com/tidings-app/tidings/mail"
-	"github.com/tidings-app/tidings/mail/inbound"
 	"github.com/tidings-app/tidings/store"
 )
-
-// inboundOptions builds the receiver's and processor's options from the
-// configuration; serve uses it too. reg may be nil (CLI commands).
-func inboundOptions(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (inbound.Options, error) {
-	s := cfg.Server
-	secret := s.Secret
-	if secret == "" {
-		var err error
-		if secret, err = db.Secret(ctx); err != nil {
-			return inbound.Options{}, &exitError{code: exTempFail, msg: fmt.Sprintf("secret: %v", err)}
-		}
-	}
-	signer, err := mail.NewSigner(secret)
-	if err != nil {
-		return inbound.Options{}, &exitError{code: exConfig, msg: err.Error()}
-	}
-	o := inbound.Options{
-		Addresses: mail.Addresses{Domain: s.Domain, Signer: signer}, Listen: s.SMTPListen,
-		MaxMessageBytes: s.SMTP.MaxMessageBytes, MaxRecipients: s.SMTP.MaxRecipients,
-		MaxConnections: s.SMTP.MaxConnections, ReadTimeout: time.Duration(s.SMTP.ReadTimeout),
-		WriteTimeout: time.Duration(s.SMTP.WriteTimeout), StoreTimeout: time.Duration(s.SMTP.StoreTimeout),
-		TrustedAuthServID: s.Auth.TrustedAuthServID, RequireDMARC: s.Auth.RequireDMARC,
-		Logger: log, Registerer: reg,
-	}
-	if s.TLS.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(s.TLS.CertFile, s.TLS.KeyFile)
-		if err != nil {
-			return inbound.Options{}, &exitError{code: exConfig, msg: fmt.Sprintf("tls: %v", err)}
-		}
-		o.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	}
-	return o, nil
-}
 
 // newInboundCmd is `tidings inbound list|reprocess`.
 func newInboundCmd(a *app) *cobra.Command {
@@ -133,13 +94,13 @@ func (a *app) reprocess(cmd *cobra.Command, ids []int64) error {
 		return err
 	}
 	defer db.Close()
-	opts, err := inboundOptions(ctx, cfg, db, a.logger(), nil)
+	d, err := a.deps(ctx, cfg, db, time.Now)
 	if err != nil {
 		return err
 	}
-	p, err := inbound.NewProcessor(db, opts)
+	p, err := d.processor()
 	if err != nil {
-		return &exitError{code: exConfig, msg: err.Error()}
+		return err
 	}
 	if len(ids) == 0 {
 		msgs, err := db.FindInbound(ctx, store.InboundFilter{Status: store.InboundFailed, Limit: 10000})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/tidings-app/tidings/mail"
@@ -63,13 +64,13 @@ func (a *app) ingest(cmd *cobra.Command, env inbound.Envelope, raw []byte) error
 		return err
 	}
 	defer db.Close()
-	opts, err := inboundOptions(ctx, cfg, db, a.logger(), nil)
+	d, err := a.deps(ctx, cfg, db, time.Now)
 	if err != nil {
 		return err
 	}
-	p, err := inbound.NewProcessor(db, opts)
+	p, err := d.processor()
 	if err != nil {
-		return &exitError{code: exConfig, msg: err.Error()}
+		return err
 	}
 	id, err := p.Ingest(ctx, env, raw)
 	switch {

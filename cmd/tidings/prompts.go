@@ -4,19 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
-	"github.com/tidings-app/tidings/mail"
 	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/store"
-	"github.com/tidings-app/tidings/templates"
 )
 
 // newPromptsCmd is `tidings prompts send|list`.
@@ -57,7 +52,15 @@ func (a *app) promptsSend(ctx context.Context, now time.Time) error {
 		return err
 	}
 	defer db.Close()
-	p, d, err := newOutbound(ctx, cfg, db, a.logger(), nil, func() time.Time { return now })
+	deps, err := a.deps(ctx, cfg, db, func() time.Time { return now })
+	if err != nil {
+		return err
+	}
+	p, err := deps.prompter()
+	if err != nil {
+		return err
+	}
+	d, err := deps.deliverer()
 	if err != nil {
 		return err
 	}
@@ -124,41 +127,4 @@ func writePromptList(w io.Writer, rows []store.PromptRow) {
 		fmt.Fprintf(tw, "%s\t%s/%s\t%s\t%s\t%s\t%s\n", r.MemberEmail, r.TeamSlug, r.CheckInName, r.Period, due, r.Status, r.Reason)
 	}
 	tw.Flush()
-}
-
-// newOutbound wires the Prompter and a Deliverer from the configuration
-// (reg may be nil: no metrics);
-// serve uses it too (register outbound.NewDeliverWorker and
-// outbound.NewScheduleWorker, outbound.PeriodicJobs, and mount
-// outbound.UnsubscribeHandler at /u/). The caller closes the Deliverer.
-func newOutbound(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer, now func() time.Time) (*outbound.Prompter, *outbound.Deliverer, error) {
-	sender, err := newOutboundSender(cfg, db)
-	if err != nil {
-		return nil, nil, err
-	}
-	fsys := templates.Default()
-	if cfg.Server.Templates != "" {
-		fsys = templates.Overlay(os.DirFS(cfg.Server.Templates))
-	}
-	set, err := templates.Parse(fsys)
-	if err != nil {
-		return nil, nil, &exitError{code: exConfig, msg: err.Error()}
-	}
-	signer, err := serverSigner(ctx, cfg, db)
-	if err != nil {
-		return nil, nil, err
-	}
-	addrs := mail.Addresses{Domain: cfg.Server.Domain, Signer: signer}
-	p, err := outbound.NewPrompter(db, outbound.PrompterOptions{Composer: sender.composer, Templates: set,
-		Addresses: addrs, PublicURL: cfg.BaseURL(), Logger: log})
-	if err != nil {
-		return nil, nil, &exitError{code: exConfig, msg: err.Error()}
-	}
-	d, err := outbound.NewDeliverer(db, outbound.DelivererOptions{Relay: cfg.Server.Relay, Outbox: cfg.Server.Outbox,
-		Helo: cfg.Server.Domain, PoolSize: cfg.Server.Pool.Size, Rate: cfg.Server.Pool.Rate,
-		Timeout: time.Duration(cfg.Server.SMTP.WriteTimeout), Addresses: addrs, Logger: log, Registerer: reg, Now: now})
-	if err != nil {
-		return nil, nil, &exitError{code: exConfig, msg: err.Error()}
-	}
-	return p, d, nil
 }

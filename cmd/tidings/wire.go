@@ -11,35 +11,82 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
+	"github.com/tidings-app/tidings/digest"
+	"github.com/tidings-app/tidings/mail/inbound"
+	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/store"
 )
 
 // services holds the long-lived parts of a Tidings process and connects
-// them: the packages never import each other, so this is where a
-// digest.Sender meets the outbound queue and the receiver meets the
-// meeting filer.
+// them: the packages never import each other, so this is where the digest
+// meets the outbound queue and the receiver meets the meeting filer.
 type services struct {
-	db   *store.DB
-	log  *slog.Logger
-	jobs *river.Client[*sql.Tx]
+	db        *store.DB
+	log       *slog.Logger
+	deps      *deps
+	jobs      *river.Client[*sql.Tx]
+	receiver  *inbound.Receiver
+	prompter  *outbound.Prompter
+	deliverer *outbound.Deliverer
 }
 
 func newServices(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (*services, error) {
-	s := &services{db: db, log: log}
+	d, err := newDeps(ctx, cfg, db, log, reg, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	s := &services{db: db, log: log, deps: d}
+	if s.prompter, err = d.prompter(); err != nil {
+		return nil, err
+	}
+	if s.deliverer, err = d.deliverer(); err != nil {
+		return nil, err
+	}
+	if err := s.newJobs(reg); err != nil {
+		s.deliverer.Close()
+		return nil, err
+	}
+	opts, err := d.inboundOptions()
+	if err != nil {
+		s.deliverer.Close()
+		return nil, err
+	}
+	s.receiver = inbound.NewReceiver(db, opts)
+	return s, nil
+}
+
+// newJobs registers every worker and periodic job on one River client:
+// delivering outbound mail, processing inbound mail, the prompt scheduler
+// and the digest scheduler. River elects one leader among instances to
+// enqueue periodic jobs, and hands each job to one worker.
+func (s *services) newJobs(reg prometheus.Registerer) error {
+	d := s.deps
+	proc, err := d.processor()
+	if err != nil {
+		return err
+	}
+	dig, err := d.digestService()
+	if err != nil {
+		return err
+	}
 	workers := river.NewWorkers()
-	var periodic []*river.PeriodicJob
-	jobs, err := river.NewClient(db.JobDriver(), &river.Config{
+	river.AddWorker(workers, outbound.NewDeliverWorker(s.db, s.deliverer))
+	river.AddWorker(workers, outbound.NewScheduleWorker(s.prompter, time.Now))
+	river.AddWorker(workers, inbound.NewWorker(proc))
+	river.AddWorker(workers, digest.NewSendWorker(dig))
+	river.AddWorker(workers, digest.NewScheduleWorker(digest.NewScheduler(s.db, digest.SchedulerOptions{Logger: s.log}), nil))
+	periodic := append(outbound.PeriodicJobs(), digest.PeriodicJobs()...)
+	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
 		Workers:           workers,
 		PeriodicJobs:      periodic,
-		Logger:            log.With("component", "jobs"),
+		Logger:            s.log.With("component", "jobs"),
 		FetchPollInterval: 200 * time.Millisecond,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("jobs: %w", err)
+		return fmt.Errorf("jobs: %w", err)
 	}
-	s.jobs = jobs
-	return s, nil
+	return nil
 }
 
 // apply syncs the configuration's teams and welcomes new members.
@@ -51,14 +98,31 @@ func (s *services) apply(ctx context.Context, cfg *Config) error {
 	if !ch.Empty() {
 		s.log.Info("applied configuration", "created", len(ch.Created), "changed", len(ch.Changed), "removed", len(ch.Removed))
 	}
+	if n, err := s.prompter.QueueWelcomes(ctx, ch.Joined); err != nil {
+		return fmt.Errorf("welcome new members: %w", err)
+	} else if n > 0 {
+		s.log.Info("queued welcome messages", "count", n)
+	}
 	return nil
 }
 
-func (s *services) mount(mux *http.ServeMux) {}
+func (s *services) mount(mux *http.ServeMux) {
+	mux.Handle("/u/", outbound.UnsubscribeHandler(s.db, s.deps.addrs.Signer, s.log))
+}
 
-func (s *services) serveSMTP(ln net.Listener) error { return nil }
+func (s *services) serveSMTP(ln net.Listener) error {
+	if err := s.receiver.Serve(ln); err != nil {
+		return fmt.Errorf("smtp: %w", err)
+	}
+	return nil
+}
 
-func (s *services) shutdownSMTP(ctx context.Context) {}
+// shutdownSMTP stops accepting and lets open sessions finish.
+func (s *services) shutdownSMTP(ctx context.Context) {
+	if err := s.receiver.Shutdown(ctx); err != nil {
+		s.log.Warn("smtp shutdown", "err", err)
+	}
+}
 
 func (s *services) runWorkers(ctx context.Context) error {
 	if err := s.jobs.Start(ctx); err != nil {
@@ -67,18 +131,40 @@ func (s *services) runWorkers(ctx context.Context) error {
 	return nil
 }
 
+// stopWorkers lets running jobs finish (until ctx ends).
 func (s *services) stopWorkers(ctx context.Context) {
 	if err := s.jobs.Stop(ctx); err != nil {
 		s.log.Warn("stopping jobs", "err", err)
 	}
 }
 
+// close releases the relay pool and closes the database, last.
 func (s *services) close() {
+	if err := s.deliverer.Close(); err != nil {
+		s.log.Warn("closing relay connections", "err", err)
+	}
 	if err := s.db.Close(); err != nil {
 		s.log.Warn("closing database", "err", err)
 	}
 }
 
+// queueWelcomes sends the one welcome email to members an apply added.
 func queueWelcomes(ctx context.Context, a *app, cfg *Config, db *store.DB, joined []store.Membership) error {
+	if len(joined) == 0 {
+		return nil
+	}
+	d, err := a.deps(ctx, cfg, db, time.Now)
+	if err != nil {
+		return err
+	}
+	p, err := d.prompter()
+	if err != nil {
+		return err
+	}
+	n, err := p.QueueWelcomes(ctx, joined)
+	if err != nil {
+		return &exitError{code: exTempFail, msg: fmt.Sprintf("welcome new members: %v", err)}
+	}
+	fmt.Fprintf(a.stdout, "queued %d welcome messages\n", n)
 	return nil
 }
