@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/tidings-app/tidings/store"
 )
@@ -18,6 +19,16 @@ type app struct {
 	stdout     io.Writer
 	stderr     io.Writer
 	logLevel   string
+	// now is the clock of the services; nil means time.Now (tests pin it).
+	now func() time.Time
+}
+
+// clock returns the services' clock.
+func (a *app) clock() func() time.Time {
+	if a.now != nil {
+		return a.now
+	}
+	return time.Now
 }
 
 // logger returns a text logger on stderr at the configured level.

@@ -79,7 +79,7 @@ func (a *app) startServer(ctx context.Context, cfg *Config, apply bool) (*server
 	}
 	s := &server{log: log, registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if s.svc, err = newServices(ctx, cfg, db, log, s.registry); err != nil {
+	if s.svc, err = newServices(ctx, cfg, db, log, s.registry, a.clock()); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -30,8 +30,8 @@ type services struct {
 	deliverer *outbound.Deliverer
 }
 
-func newServices(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer) (*services, error) {
-	d, err := newDeps(ctx, cfg, db, log, reg, time.Now)
+func newServices(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, reg prometheus.Registerer, now func() time.Time) (*services, error) {
+	d, err := newDeps(ctx, cfg, db, log, reg, now)
 	if err != nil {
 		return nil, err
 	}
@@ -71,10 +71,10 @@ func (s *services) newJobs(reg prometheus.Registerer) error {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, outbound.NewDeliverWorker(s.db, s.deliverer))
-	river.AddWorker(workers, outbound.NewScheduleWorker(s.prompter, time.Now))
+	river.AddWorker(workers, outbound.NewScheduleWorker(s.prompter, d.now))
 	river.AddWorker(workers, inbound.NewWorker(proc))
 	river.AddWorker(workers, digest.NewSendWorker(dig))
-	river.AddWorker(workers, digest.NewScheduleWorker(digest.NewScheduler(s.db, digest.SchedulerOptions{Logger: s.log}), nil))
+	river.AddWorker(workers, digest.NewScheduleWorker(digest.NewScheduler(s.db, digest.SchedulerOptions{Logger: s.log}), d.now))
 	periodic := append(outbound.PeriodicJobs(), digest.PeriodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
