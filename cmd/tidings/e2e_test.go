@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/smtp"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	msgmail "github.com/emersion/go-message/mail"
 
 	"github.com/tidings-app/tidings/digest"
 	"github.com/tidings-app/tidings/mail/mailtest"
@@ -64,11 +68,22 @@ func endToEnd(t *testing.T) {
 		}
 	}
 
+	// Ana forwards yesterday's meeting notes; she gets a confirmation in
+	// the same thread and Ben's item is on his next prompt.
+	sendSMTP(t, s, "ana@example.com", "meetings+platform@tidings.example.com", meetingForward(now()))
+	confirm := sink.WaitFor(3, 30*time.Second)[2]
+	if confirm.Header("In-Reply-To") != "<e2e-fwd@example.com>" || !strings.Contains(string(confirm.Data), "Ben Okafor") {
+		t.Errorf("confirmation: In-Reply-To %q\n%s", confirm.Header("In-Reply-To"), confirm.Data)
+	}
+
 	if sum, err := s.svc.prompter.SendDue(ctx, now()); err != nil || sum.Queued != 2 {
 		t.Fatalf("SendDue at %s = %+v, %v; want 2 prompts queued", now(), sum, err)
 	}
-	msgs := sink.WaitFor(4, 30*time.Second)
-	prompt := findTo(t, msgs[2:], "ana@example.com")
+	msgs := sink.WaitFor(5, 30*time.Second)
+	if benPrompt := findTo(t, msgs[3:], "ben@example.com"); !strings.Contains(string(benPrompt.Data), "draft the staffing plan") {
+		t.Errorf("Ben's prompt does not list his action item:\n%s", benPrompt.Data)
+	}
+	prompt := findTo(t, msgs[3:], "ana@example.com")
 	replyTo := strings.Trim(prompt.Header("Reply-To"), "<>")
 	if !strings.HasPrefix(replyTo, "reply+") {
 		t.Fatalf("prompt Reply-To = %q", prompt.Header("Reply-To"))
@@ -79,12 +94,22 @@ func endToEnd(t *testing.T) {
 		"Yesterday: shipped the billing export\r\nToday: review escaping\r\nBlockers: waiting on VPN access\r\n\r\n"+
 		"On Fri, Nov 27, 2026 at 9:00 AM Tidings wrote:\r\n> 1. What did you get done yesterday?\r\n",
 		replyTo, prompt.Header("Subject"), prompt.Header("Message-ID"), now().Format(time.RFC1123Z))
-	if err := smtp.SendMail(s.smtpLn.Addr().String(), nil, "ana@example.com", []string{replyTo}, []byte(body)); err != nil {
-		t.Fatalf("reply refused: %v", err)
+	sendSMTP(t, s, "ana@example.com", replyTo, body)
+	benPrompt := findTo(t, msgs[3:], "ben@example.com")
+	sendSMTP(t, s, "ben@example.com", strings.Trim(benPrompt.Header("Reply-To"), "<>"),
+		"From: Ben Okafor <ben@example.com>\r\nTo: "+benPrompt.Header("Reply-To")+"\r\nSubject: Re: check-in\r\n"+
+			"Message-ID: <e2e-2@example.com>\r\nDate: "+now().Format(time.RFC1123Z)+"\r\n\r\n"+
+			"Yesterday: interviews\r\nToday: hiring loop\r\nBlockers: none\r\ndone: staffing plan\r\n")
+	ups := waitForUpdates(t, s.svc.db, 2)
+	for _, u := range ups {
+		if u.MemberEmail == "ana@example.com" && (u.Answers[0].Text != "shipped the billing export" || !u.HasBlocker) ||
+			u.MemberEmail == "ben@example.com" && u.HasBlocker {
+			t.Errorf("update = %+v", u)
+		}
 	}
-	ups := waitForUpdates(t, s.svc.db, 1)
-	if ups[0].Answers[0].Text != "shipped the billing export" || !ups[0].HasBlocker {
-		t.Errorf("update = %+v", ups[0])
+	ben, _ := s.svc.db.MemberByAddress(ctx, "ben@example.com")
+	if open, err := s.svc.db.OpenActionItems(ctx, ben.ID); err != nil || len(open) != 0 {
+		t.Errorf("Ben's open items after \"done: staffing plan\" = %+v, %v", open, err)
 	}
 
 	dig, err := s.svc.deps.digestService()
@@ -95,10 +120,11 @@ func endToEnd(t *testing.T) {
 	if _, err := dig.Send(ctx, team.ID, "", digest.SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	msgs = sink.WaitFor(6, 30*time.Second)
-	digestMsg := findTo(t, msgs[4:], "ben@example.com")
-	text := string(digestMsg.Data)
-	for _, want := range []string{"waiting on VPN access", "shipped the billing export", "Precedence: bulk", "List-Unsubscribe-Post"} {
+	msgs = sink.WaitFor(7, 30*time.Second)
+	digestMsg := findTo(t, msgs[5:], "ben@example.com")
+	text := digestMsg.Header("Precedence") + digestMsg.Header("List-Unsubscribe-Post") + textPart(t, digestMsg.Data)
+	for _, want := range []string{"waiting on VPN access", "shipped the billing export", "bulk",
+		"One-Click", "Q1 capacity planning sync", "Freeze the billing export schema", "☑"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q", want)
 		}
@@ -107,6 +133,26 @@ func endToEnd(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("run: %v", err)
 	}
+}
+
+func sendSMTP(t *testing.T, s *server, from, to, body string) {
+	t.Helper()
+	if err := smtp.SendMail(s.smtpLn.Addr().String(), nil, from, []string{to}, []byte(body)); err != nil {
+		t.Fatalf("SMTP to %s refused: %v", to, err)
+	}
+}
+
+// meetingForward is a Gmail forward of notes from the day before now.
+func meetingForward(now time.Time) string {
+	orig := now.Add(-24 * time.Hour)
+	return "From: Ana Lima <ana@example.com>\r\nTo: meetings+platform@tidings.example.com\r\n" +
+		"Subject: Fwd: Notes: Q1 capacity planning sync\r\nMessage-ID: <e2e-fwd@example.com>\r\n" +
+		"Date: " + now.Format(time.RFC1123Z) + "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"Filing yesterday's notes.\r\n\r\n---------- Forwarded message ---------\r\n" +
+		"From: Dana Ortiz <dana@corp.example>\r\nDate: " + orig.Format("Mon, Jan 2, 2006 at 3:04 PM") + "\r\n" +
+		"Subject: Notes: Q1 capacity planning sync\r\nTo: Platform <platform@corp.example>\r\n\r\n" +
+		"Decisions\r\n- Freeze the billing export schema on Dec 4.\r\n\r\n" +
+		"Action items\r\n- Ben to draft the staffing plan by Friday\r\n"
 }
 
 func findTo(t *testing.T, msgs []mailtest.Received, rcpt string) mailtest.Received {
@@ -134,5 +180,25 @@ func waitForUpdates(t *testing.T, db *store.DB, n int) []store.UpdateView {
 			t.Fatalf("updates = %d (%v), want %d", len(ups), err, n)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// textPart returns the decoded text/plain part of a message.
+func textPart(t *testing.T, raw []byte) string {
+	t.Helper()
+	r, err := msgmail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		p, err := r.NextPart()
+		if err != nil {
+			t.Fatalf("no text/plain part: %v", err)
+		}
+		h, ok := p.Header.(*msgmail.InlineHeader)
+		if ct, _, _ := h.ContentType(); ok && ct == "text/plain" {
+			b, _ := io.ReadAll(p.Body)
+			return string(b)
+		}
 	}
 }
