@@ -196,7 +196,10 @@ func textPart(t *testing.T, raw []byte) string {
 			t.Fatalf("no text/plain part: %v", err)
 		}
 		h, ok := p.Header.(*msgmail.InlineHeader)
-		if ct, _, _ := h.ContentType(); ok && ct == "text/plain" {
+		if !ok {
+			continue
+		}
+		if ct, _, _ := h.ContentType(); ct == "text/plain" {
 			b, _ := io.ReadAll(p.Body)
 			return string(b)
 		}

@@ -28,6 +28,9 @@ type Receiver struct {
 
 	mu sync.Mutex
 	ln net.Listener
+	// pending counts store calls still running after their session
+	// answered 451 on StoreTimeout.
+	pending sync.WaitGroup
 }
 
 // NewReceiver returns a receiver storing into db. Invalid options (no
@@ -113,6 +116,9 @@ func (r *Receiver) Addr() net.Addr {
 // are not acknowledged (senders retry), and ctx's error is returned.
 func (r *Receiver) Shutdown(ctx context.Context) error {
 	err := r.srv.Shutdown(ctx)
+	if ctx.Err() == nil {
+		r.waitPending(ctx)
+	}
 	if ctx.Err() != nil {
 		r.cancel()
 		r.srv.Close()
@@ -123,6 +129,17 @@ func (r *Receiver) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("inbound: shutdown: %w", err)
+}
+
+// waitPending waits for store calls that outlived their session, or for
+// ctx to end.
+func (r *Receiver) waitPending(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { r.pending.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // slogPrinter adapts slog to go-smtp's Logger for its internal errors

@@ -3,6 +3,7 @@ package inbound
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -54,10 +55,7 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return s.fail("data", err)
 	}
-	now := s.r.opts.Now()
-	ctx, cancel := context.WithTimeout(s.r.base, s.r.opts.StoreTimeout)
-	defer cancel()
-	id, created, err := keep(ctx, s.r.db, s.env, raw, receivedHeader(s.env, s.r.opts.Hostname, now), now, nil)
+	id, created, err := s.r.keepWithin(s.env, raw)
 	if err != nil {
 		return s.fail("data", err)
 	}
@@ -67,6 +65,39 @@ func (s *session) Data(r io.Reader) error {
 	}
 	s.log.Info("message accepted", "inbound_id", id, "duplicate", !created, "size", len(raw))
 	return nil
+}
+
+// stored is the result of keep.
+type stored struct {
+	id      int64
+	created bool
+	err     error
+}
+
+// keepWithin keeps raw and answers within StoreTimeout even when the
+// database does not honour the deadline itself (SQLite waits out its busy
+// timeout before looking at the context). On timeout the store call goes on
+// in the background with an expired context, so its transaction rolls
+// back; should its commit have won the race, the sender's retry finds the
+// message by its dedup key and is acknowledged without a second job.
+// Shutdown waits for such calls.
+func (r *Receiver) keepWithin(env Envelope, raw []byte) (int64, bool, error) {
+	now := r.opts.Now()
+	ctx, cancel := context.WithTimeout(r.base, r.opts.StoreTimeout)
+	done := make(chan stored, 1)
+	r.pending.Add(1)
+	go func() {
+		defer r.pending.Done()
+		defer cancel()
+		id, created, err := keep(ctx, r.db, env, raw, receivedHeader(env, r.opts.Hostname, now), now, nil)
+		done <- stored{id, created, err}
+	}()
+	select {
+	case k := <-done:
+		return k.id, k.created, k.err
+	case <-ctx.Done():
+		return 0, false, fmt.Errorf("inbound: keep message: %w", ctx.Err())
+	}
 }
 
 // fail logs err once and returns the SMTP reply for it.

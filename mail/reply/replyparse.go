@@ -33,6 +33,13 @@ func (p *parser) reply(t trimmed) {
 		}
 		onlyCommands = false
 	}
+	if len(m.Commands) == 0 && !hasOwnText(t) {
+		if c, ok := subjectCommand(m.Subject, m.Date, m.warn); ok {
+			m.Commands = append(m.Commands, c)
+			m.Kind = KindCommand
+			return
+		}
+	}
 	switch {
 	case len(m.Commands) > 0 && onlyCommands:
 		m.Kind = KindCommand
