@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench-inbound.sh: compare the Tidings SMTP receiver (durable storage on
-# PostgreSQL: row + job committed before 250) with Mailpit on this machine.
+# PostgreSQL: row + job committed before 250, while the same process's job
+# workers process what arrives) with Mailpit on this machine.
 #
 #   TIDINGS_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
 #     .ci/bench-inbound.sh [N] [C]
@@ -44,13 +45,15 @@ if [ -z "$MAILPIT" ]; then
 	MAILPIT=$(go env GOPATH)/bin/mailpit
 fi
 
-(cd "$ROOT" && go build -o "$WORK/tidings-load" ./cmd/tidings-load)
+(cd "$ROOT" && go build -o "$WORK/tidings-load" ./cmd/tidings-load && go build -o "$WORK/tidings" ./cmd/tidings)
 
 psql "$BASE" -qc "CREATE DATABASE $DBNAME" >/dev/null
 DSN=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(u.urlunparse(p._replace(path="/"+sys.argv[2])))' "$BASE" "$DBNAME")
 
 TP=$(free_port)
-"$WORK/tidings-load" receive -db "$DSN" -listen "127.0.0.1:$TP" -domain tidings.test -max-connections 200 2>"$WORK/tidings.log" &
+TIDINGS_DATABASE="$DSN" TIDINGS_DOMAIN=tidings.test TIDINGS_SMTP_LISTEN="127.0.0.1:$TP" \
+	TIDINGS_HTTP_LISTEN="127.0.0.1:$(free_port)" TIDINGS_SMTP_MAX_CONNECTIONS=200 TIDINGS_LOG_LEVEL=warn \
+	TIDINGS_OUTBOX="$WORK/outbox" "$WORK/tidings" serve --config "$ROOT/examples/tidings.yaml" 2>"$WORK/tidings.log" &
 PIDS+=($!)
 MP=$(free_port)
 MH=$(free_port)

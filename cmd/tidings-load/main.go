@@ -4,39 +4,27 @@
 //
 //	tidings-load -addr 127.0.0.1:2525 -n 5000 -c 16 -rcpt meetings@tidings.test
 //
-// `tidings-load receive` runs a bare Tidings receiver (storing and
-// enqueueing, no processing) for benchmarks, until `tidings serve` can be
-// used instead.
+// .ci/bench-inbound.sh runs it against `tidings serve` on PostgreSQL and
+// against Mailpit on the same machine.
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/emersion/go-smtp"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	var err error
-	if len(os.Args) > 1 && os.Args[1] == "receive" {
-		err = receive(ctx, os.Args[2:], os.Stderr)
-	} else {
-		err = load(os.Args[1:], os.Stdout)
-	}
-	if err != nil {
+	if err := load(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "tidings-load:", err)
 		os.Exit(1)
 	}

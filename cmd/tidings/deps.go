@@ -72,6 +72,21 @@ func (a *app) deps(ctx context.Context, cfg *Config, db *store.DB, now func() ti
 	return newDeps(ctx, cfg, db, a.logger(), nil, now)
 }
 
+// openDeps loads the configuration, opens the store and builds the shared
+// parts for a one-shot command; the caller closes d.db.
+func (a *app) openDeps(ctx context.Context, now func() time.Time) (*deps, error) {
+	cfg, db, err := a.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := a.deps(ctx, cfg, db, now)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
 func newComposer(cfg *Config, now func() time.Time) (*outbound.Composer, error) {
 	from, err := netmail.ParseAddress(cfg.FromAddress())
 	if err != nil {

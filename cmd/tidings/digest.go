@@ -47,15 +47,12 @@ func (a *app) digestPreview(ctx context.Context, slug, period, format string) er
 	if format != "text" && format != "html" {
 		return &exitError{code: exUsage, msg: "--format must be text or html"}
 	}
-	cfg, db, err := a.load(ctx)
+	deps, err := a.openDeps(ctx, time.Now)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	deps, err := a.deps(ctx, cfg, db, time.Now)
-	if err != nil {
-		return err
-	}
+	defer deps.db.Close()
+	db := deps.db
 	svc, err := deps.digestService()
 	if err != nil {
 		return err
@@ -85,15 +82,12 @@ func (a *app) digestPreview(ctx context.Context, slug, period, format string) er
 }
 
 func (a *app) digestSend(ctx context.Context, slug, period string, force bool) error {
-	cfg, db, err := a.load(ctx)
+	d, err := a.openDeps(ctx, time.Now)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	d, err := a.deps(ctx, cfg, db, time.Now)
-	if err != nil {
-		return err
-	}
+	defer d.db.Close()
+	db := d.db
 	svc, err := d.digestService()
 	if err != nil {
 		return err

@@ -89,15 +89,12 @@ message again never duplicates an update.`,
 
 func (a *app) reprocess(cmd *cobra.Command, ids []int64) error {
 	ctx := cmd.Context()
-	cfg, db, err := a.load(ctx)
+	d, err := a.openDeps(ctx, time.Now)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	d, err := a.deps(ctx, cfg, db, time.Now)
-	if err != nil {
-		return err
-	}
+	defer d.db.Close()
+	db := d.db
 	p, err := d.processor()
 	if err != nil {
 		return err

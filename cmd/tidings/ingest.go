@@ -59,15 +59,11 @@ func readMessageInput(cmd *cobra.Command, args []string) ([]byte, error) {
 
 func (a *app) ingest(cmd *cobra.Command, env inbound.Envelope, raw []byte) error {
 	ctx := cmd.Context()
-	cfg, db, err := a.load(ctx)
+	d, err := a.openDeps(ctx, time.Now)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	d, err := a.deps(ctx, cfg, db, time.Now)
-	if err != nil {
-		return err
-	}
+	defer d.db.Close()
 	p, err := d.processor()
 	if err != nil {
 		return err

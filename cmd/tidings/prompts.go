@@ -47,15 +47,11 @@ instant sends nothing.`,
 }
 
 func (a *app) promptsSend(ctx context.Context, now time.Time) error {
-	cfg, db, err := a.load(ctx)
+	deps, err := a.openDeps(ctx, func() time.Time { return now })
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	deps, err := a.deps(ctx, cfg, db, func() time.Time { return now })
-	if err != nil {
-		return err
-	}
+	defer deps.db.Close()
 	p, err := deps.prompter()
 	if err != nil {
 		return err
