@@ -37,8 +37,6 @@ func (j *job) applyCommands(ctx context.Context) ([]string, error) {
 			notes = append(notes, "unsubscribed")
 		case "done":
 			done = true
-		case "help":
-			notes = append(notes, "help requested")
 		}
 	}
 	if err := j.tx.ChangeMember(ctx, j.target.Member.ID, ch); err != nil {
@@ -46,6 +44,13 @@ func (j *job) applyCommands(ctx context.Context) ([]string, error) {
 	}
 	if done {
 		n, err := j.applyDone(ctx)
+		if err != nil {
+			return nil, err
+		}
+		notes = append(notes, n)
+	}
+	if wantsHelp(j.msg) {
+		n, err := j.queueHelp(ctx)
 		if err != nil {
 			return nil, err
 		}

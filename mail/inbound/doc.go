@@ -12,6 +12,7 @@
 // summaries) is a River job that ends every message in a recorded state:
 // applied, ignored, quarantined or failed.
 //
-// inbound imports store, mail and mail/reply; it must not import digest or
-// the other mail sub-packages (mail/meeting satisfies MeetingFiler).
+// inbound imports store, mail, mail/reply and mail/outbound (to compose
+// the reply to "help"); it must not import digest or mail/meeting (which
+// satisfies MeetingFiler).
 package inbound

@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tidings-app/tidings/mail"
+	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/mail/reply"
 	"github.com/tidings-app/tidings/store"
 )
@@ -58,6 +59,10 @@ type Options struct {
 
 	// Filer files meeting summaries; nil keeps them as ignored.
 	Filer MeetingFiler
+	// Composer renders the reply to a member's "help" (the list of
+	// commands), queued with store.QueueOutbound; nil answers nothing and
+	// only notes the request in the message's reason.
+	Composer *outbound.Composer
 	// TrustedAuthServID is the authserv-id of the MTA in front of us whose
 	// Authentication-Results header is believed for SPF and DMARC; empty
 	// trusts none.

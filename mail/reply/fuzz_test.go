@@ -50,7 +50,7 @@ func TestHugeMessageBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(3*len(raw)) {
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(allocFactor*len(raw)) {
 		t.Errorf("allocated %d MiB for a %d MiB message", alloc>>20, len(raw)>>20)
 	}
 	if m.Text != "Short answer on top." {
