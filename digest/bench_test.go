@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tidings-app/tidings/digest"
@@ -17,9 +18,10 @@ import (
 
 // BenchmarkDigest measures, per backend and team size (five updates per
 // member), loading a week from the store, building the view model and
-// rendering it, with ns/member for each; and, as the baseline the brief
-// compares against, delivering the rendered 500-member digest once to a
-// local SMTP sink with a bare go-mail client (dial, send, quit).
+// rendering it, with ns/member for each; and, as the baselines the brief
+// compares against, delivering one message to a local SMTP sink with a
+// bare go-mail client (dial, send, quit): the rendered 500-member digest,
+// and a prompt-sized message.
 func BenchmarkDigest(b *testing.B) {
 	set, err := templates.Parse(templates.Default())
 	must(b, err)
@@ -61,18 +63,24 @@ func BenchmarkDigest(b *testing.B) {
 			})
 		}
 	}
-	b.Run("smtp-deliver-one/members=500", func(b *testing.B) { benchDeliver(b, set, delivered) })
+	r, err := digest.Render(set, delivered, "https://tidings.example.com/u/x")
+	must(b, err)
+	b.Run("smtp-deliver-one/members=500", func(b *testing.B) { benchDeliver(b, r.Subject, r.Text, r.HTML) })
+	// The same delivery of a prompt-sized message (three questions, text
+	// and HTML, about 2 KB): the cost of one SMTP transaction without the
+	// 500-member body.
+	text := strings.Repeat("What did you get done yesterday? Reply under each question.\n", 8)
+	html := "<html><body><table>" + strings.Repeat("<tr><td style=\"color:#1f2328\">What are you working on today?</td></tr>", 16) + "</table></body></html>"
+	b.Run("smtp-deliver-one/prompt-sized", func(b *testing.B) { benchDeliver(b, "Platform daily check-in", text, html) })
 }
 
 func perMember(b *testing.B, n int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/member")
 }
 
-// benchDeliver sends one rendered digest per iteration over a new SMTP
-// connection to a mailtest sink on 127.0.0.1.
-func benchDeliver(b *testing.B, set *templates.Set, d digest.Digest) {
-	r, err := digest.Render(set, d, "https://tidings.example.com/u/x")
-	must(b, err)
+// benchDeliver sends one message (text and HTML alternatives) per
+// iteration over a new SMTP connection to a mailtest sink on 127.0.0.1.
+func benchDeliver(b *testing.B, subject, text, html string) {
 	sink := mailtest.NewSink(b)
 	host, port, _ := net.SplitHostPort(sink.Addr())
 	pn, _ := strconv.Atoi(port)
@@ -81,13 +89,13 @@ func benchDeliver(b *testing.B, set *templates.Set, d digest.Digest) {
 	m := gomail.NewMsg()
 	must(b, m.From("checkins@tidings.example.com"))
 	must(b, m.To("m00001@example.com"))
-	m.Subject(r.Subject)
-	m.SetBodyString(gomail.TypeTextPlain, r.Text)
-	m.AddAlternativeString(gomail.TypeTextHTML, r.HTML)
+	m.Subject(subject)
+	m.SetBodyString(gomail.TypeTextPlain, text)
+	m.AddAlternativeString(gomail.TypeTextHTML, html)
 	for b.Loop() {
 		if err := c.DialAndSend(m); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(len(r.Text)+len(r.HTML)), "body-bytes")
+	b.ReportMetric(float64(len(text)+len(html)), "body-bytes")
 }

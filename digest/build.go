@@ -115,23 +115,37 @@ func (b *builder) promptsInOrder(fn func(m *store.TeamMember, prompts []store.Pr
 func (b *builder) local(t time.Time) time.Time { return t.In(b.p.Loc) }
 
 // blockers finds the runs of blocker updates per member and check-in.
-// Open blockers come first, then cleared ones, each by the day they began.
+// A run still open at the start of the period (data.Carried) keeps its
+// real start day when the member's first update of the check-in in the
+// period still reports a blocker. Open blockers come first, then cleared
+// ones, each by the day they began.
 func (b *builder) blockers() []Blocker {
+	carried := map[[2]int64]store.CarriedBlocker{}
+	for _, c := range b.data.Carried {
+		carried[[2]int64{c.MemberID, c.CheckInID}] = c
+	}
 	var out []Blocker
 	b.promptsInOrder(func(m *store.TeamMember, prompts []store.Prompt) {
 		open := map[int64]int{} // check-in → index in out of its open run
+		seen := map[int64]bool{}
 		for _, pr := range prompts {
 			u := b.updates[pr.ID]
 			if u == nil {
 				continue
 			}
+			first := !seen[pr.CheckInID]
+			seen[pr.CheckInID] = true
 			i, running := open[pr.CheckInID]
 			switch {
 			case u.HasBlocker && running:
 				out[i].Text = blockerText(u.Answers)
 			case u.HasBlocker:
 				open[pr.CheckInID] = len(out)
-				out = append(out, Blocker{Who: m.Name, Text: blockerText(u.Answers), Since: b.local(u.AnsweredAt)})
+				bl := Blocker{Who: m.Name, Text: blockerText(u.Answers), Since: b.local(u.AnsweredAt)}
+				if c, ok := carried[[2]int64{m.ID, pr.CheckInID}]; ok && first {
+					bl.Since, bl.Carried, bl.Bounded = b.local(c.Since), true, c.Bounded
+				}
+				out = append(out, bl)
 			case running:
 				out[i].Cleared = b.local(u.AnsweredAt)
 				delete(open, pr.CheckInID)

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -66,7 +67,7 @@ func TestBuildSections(t *testing.T) {
 		got = append(got, blk{b.Who, b.Text, b.When()})
 	}
 	want := []blk{
-		{"Ana Lima", "VPN access from IT, ticket #4411 escalated", "since Tue, still open"},
+		{"Ana Lima", "VPN access from IT, ticket #4411 escalated", "since Wed 18 Nov, still open"},
 		{"Chen Wei", "staging DB is read-only", "Wed; cleared Thu"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -177,5 +178,74 @@ func TestEmptyPeriodIsOneLine(t *testing.T) {
 		"Reply to this email to write to Ben Okafor, the team lead.\n"
 	if r.Text != want {
 		t.Errorf("text =\n%s\nwant\n%s", r.Text, want)
+	}
+}
+
+// TestCarriedBlockers proves that a blocker still open when the period
+// began keeps its real start day only while the member's first update of
+// the period still reports it: cleared at the first update, it does not
+// carry into a later blocker; a run older than the look-back window says
+// "or earlier"; and a carried run cleared later in the period says when.
+func TestCarriedBlockers(t *testing.T) {
+	p := weekPeriod(t)
+	data := realisticWeek()
+	data.Carried = append(data.Carried,
+		store.CarriedBlocker{MemberID: 3, CheckInID: 1, Since: at(19, 10, 0).UTC()}, // Chen: Mon clears it
+		store.CarriedBlocker{MemberID: 6, CheckInID: 1, Since: at(28, 7, 0).AddDate(0, -1, 0).UTC(), Bounded: true},
+		store.CarriedBlocker{MemberID: 1, CheckInID: 2, Since: at(13, 10, 0).UTC()}, // Ana's weekly wins: no blocker
+	)
+	for i, u := range data.Updates { // Farah: still blocked Mon, cleared Tue
+		if u.MemberID == 6 && u.AnsweredAt.Equal(at(23, 7, 0).UTC()) {
+			data.Updates[i].HasBlocker = true
+			data.Updates[i].Answers = append(data.Updates[i].Answers, store.Answer{Key: "blockers", Text: "flaky index builds"})
+		}
+	}
+	var got []string
+	for _, b := range digest.Build(data, p, p.End).Blockers {
+		got = append(got, b.Who+": "+b.When())
+	}
+	want := []string{
+		"Ana Lima: since Wed 18 Nov, still open",
+		"Farah Khan: since Wed 28 Oct or earlier; cleared Tue",
+		"Chen Wei: Wed; cleared Thu",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("blockers (-want +got):\n%s", diff)
+	}
+}
+
+// TestHTMLTextHasColorOnBackground proves the rule that keeps the HTML
+// readable when a mail client forces dark mode by inverting colours: every
+// table cell that sets a text colour also sets its background, so the
+// pair is inverted together; cells holding what members wrote may break
+// long words; and the document declares its colour scheme.
+func TestHTMLTextHasColorOnBackground(t *testing.T) {
+	p := weekPeriod(t)
+	r, err := digest.Render(defaultSet(t), digest.Build(realisticWeek(), p, p.End), "https://tidings.example.com/u/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := regexp.MustCompile(`<td[^>]*style="([^"]*)"`).FindAllStringSubmatch(r.HTML, -1)
+	textColor := regexp.MustCompile(`(^|;)color:#`)
+	n := 0
+	for _, c := range cells {
+		if textColor.MatchString(c[1]) {
+			n++
+			if !strings.Contains(c[1], "background-color:#") {
+				t.Errorf("cell with a text colour and no background: %s", c[1])
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("found %d coloured cells; the check is not looking at the digest", n)
+	}
+	// 2 blockers, 21 days of updates, 1 meeting (title, decision, 3
+	// items) and 3 open items: each cell may break a long URL, so a phone
+	// screen never scrolls sideways.
+	if n := strings.Count(r.HTML, "overflow-wrap:anywhere"); n != 2+21+5+3 {
+		t.Errorf("%d cells may break long words, want 31", n)
+	}
+	if !strings.Contains(r.HTML, `<meta name="color-scheme" content="light">`) {
+		t.Error("no color-scheme meta")
 	}
 }

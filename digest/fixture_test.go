@@ -66,9 +66,10 @@ func (p *prompter) answer(member, checkIn int64, day, hh, mm int, blocker bool, 
 }
 
 // realisticWeek is the Platform team's week 48: six members and an
-// observer; an open blocker, a cleared one, an away member, a skipped day,
-// a missed prompt, one still open, an edited update, a reply with HTML in
-// it, a meeting note with a decision and items, and an overdue item.
+// observer; an open blocker carried from the week before, a cleared one,
+// an away member, a skipped day, a missed prompt, one still open, an
+// edited update, a reply with HTML in it, a meeting note with a decision
+// and items, and an overdue item.
 func realisticWeek() *store.DigestData {
 	member := func(id int64, name, email, zone, role string) store.TeamMember {
 		return store.TeamMember{Member: store.Member{ID: id, Name: name, Email: email, Timezone: zone}, Role: role, Location: zone}
@@ -90,10 +91,12 @@ func realisticWeek() *store.DigestData {
 		},
 		Previous: store.PromptCounts{Answered: 20, Expired: 4},
 		Streaks:  map[int64]int{1: 14, 2: 0, 3: 4, 6: 9},
+		// Ana has been blocked since the Wednesday before.
+		Carried: []store.CarriedBlocker{{MemberID: 1, CheckInID: 1, Since: at(18, 9, 35).UTC()}},
 	}
 	d.Members[3].AwayUntil = ptr(at(30, 0, 0).UTC())
 	p := &prompter{d: d}
-	p.answer(1, 1, 23, 9, 40, false, "finished the billing export", "review escaping in the digest")
+	p.answer(1, 1, 23, 9, 40, true, "finished the billing export", "review escaping in the digest", "waiting on VPN access from IT")
 	p.answer(1, 1, 24, 9, 15, true, "escaping review", "the VPN rollout", "waiting on VPN access from IT")
 	p.answer(1, 1, 25, 9, 5, true, "VPN docs", "more docs", "still waiting on VPN access from IT (ticket #4411)")
 	p.answer(1, 1, 26, 9, 20, true, "", "pairing with Chen", "VPN access from IT, ticket #4411 escalated")

@@ -43,6 +43,12 @@ type Blocker struct {
 	Text    string // from the latest update of the run
 	Since   time.Time
 	Cleared time.Time
+	// Carried is true when the run began in an earlier period (Since is
+	// then before Period.Start).
+	Carried bool
+	// Bounded is true when the run reaches back to the start of the
+	// store's look-back window: it began at Since or earlier.
+	Bounded bool
 }
 
 // Open reports whether the blocker was not cleared in the period.

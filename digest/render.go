@@ -102,6 +102,16 @@ func (v View) Bar(cells []string) string {
 	return b.String()
 }
 
+// LegendEntry is one cell kind of the participation chart and its label.
+type LegendEntry struct{ Kind, Label string }
+
+// Legend is the key of the participation chart, drawn with the chart's own
+// cells in the HTML: two rows of two, so it fits a phone screen.
+func (v View) Legend() [][]LegendEntry {
+	return [][]LegendEntry{{{CellAnswered, "answered"}, {CellMissed, "no reply"}},
+		{{CellExcused, "away or skipped"}, {CellOpen, "still open"}}}
+}
+
 // Stats is a person's figures after the bar: "4/5", then the streak when
 // over one and the note, if any.
 func (v View) Stats(ps PersonStat) string {
@@ -167,9 +177,20 @@ func (v View) Answer(col int, a AnswerView) string {
 }
 
 // When says when a blocker began and whether it cleared: "since Tue, still
-// open" or "Wed; cleared Thu".
+// open" or "Wed; cleared Thu"; a blocker carried from an earlier period
+// names the date ("since Wed 18 Nov, still open", "since Wed 28 Oct or
+// earlier, still open" when it reaches past the look-back window).
 func (b Blocker) When() string {
 	since := b.Since.Format("Mon")
+	if b.Carried {
+		since = b.Since.Format("Mon 2 Jan")
+		if b.Bounded {
+			since += " or earlier"
+		}
+		if !b.Open() {
+			return "since " + since + "; cleared " + b.Cleared.Format("Mon")
+		}
+	}
 	switch {
 	case b.Open():
 		return "since " + since + ", still open"

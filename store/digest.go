@@ -29,6 +29,11 @@ type DigestData struct {
 	// Previous counts the prompts of the period before (the same length of
 	// time ending at From).
 	Previous PromptCounts
+	// Carried are the blockers that were still reported at From: for each
+	// member and check-in whose last update due in the look-back window
+	// before From reported a blocker, when that run of blocker updates
+	// began. See BlockerLookback.
+	Carried []CarriedBlocker
 	// Streaks maps a member ID to the number of answered prompts due before
 	// To since that member's last expired (unanswered) prompt; members
 	// without an answered prompt are absent.
@@ -40,6 +45,27 @@ type DigestData struct {
 	Items []ActionItem
 }
 
+// BlockerLookback is how many periods before From LoadDigest searches for
+// the start of a blocker still reported at From; the window is at least
+// BlockerLookbackMin long, so a daily digest looks back four weeks too.
+const (
+	BlockerLookback    = 4
+	BlockerLookbackMin = 28 * 24 * time.Hour
+)
+
+// CarriedBlocker is a run of blocker updates of one member and check-in
+// that was still open at the start of a digest period.
+type CarriedBlocker struct {
+	MemberID  int64
+	CheckInID int64
+	// Since is when the first update of the run was written.
+	Since time.Time
+	// Bounded reports that the window held no update without a blocker
+	// before the run: the run may have begun before the window, so Since
+	// is a lower bound of its age.
+	Bounded bool
+}
+
 // PromptCounts counts prompts by outcome.
 type PromptCounts struct {
 	Answered int
@@ -48,8 +74,8 @@ type PromptCounts struct {
 
 // LoadDigest loads the data of team's digest for the period [from, to): its
 // members, check-ins, the prompts due in the period with their updates, the
-// counts of the previous period of equal length, answer streaks, meeting
-// notes and action items. It runs a constant number of queries (no query
+// blockers carried over from earlier periods, the counts of the previous
+// period of equal length, answer streaks, meeting notes and action items. It runs a constant number of queries (no query
 // per member). A missing team gives ErrNotFound; database failures wrap
 // ErrUnavailable.
 func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to time.Time) (*DigestData, error) {
@@ -78,6 +104,10 @@ func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to time.Time) 
 		return nil, wrap("load digest updates", err)
 	}
 	if d.Previous, err = db.countPrompts(ctx, teamID, from.Add(-to.Sub(from)), from); err != nil {
+		return nil, err
+	}
+	back := max(BlockerLookback*to.Sub(from), BlockerLookbackMin)
+	if d.Carried, err = db.carriedBlockers(ctx, teamID, from.Add(-back), from); err != nil {
 		return nil, err
 	}
 	if d.Streaks, err = db.streaks(ctx, teamID, to); err != nil {
@@ -133,6 +163,48 @@ GROUP BY p.member_id`, teamID, PromptExpired, to, teamID, PromptAnswered, to).Sc
 	out := make(map[int64]int, len(rows))
 	for _, r := range rows {
 		out[r.MemberID] = r.N
+	}
+	return out, nil
+}
+
+// carriedBlocker's query selects, per member and check-in, the blocker
+// updates whose prompts are due in [since, from) after the last update
+// without one: the run still open at from. Only those rows come back, not
+// the window's history.
+const carriedBlockerSQL = `SELECT u.member_id AS member_id, u.check_in_id AS check_in_id,
+       u.answered_at AS answered_at, CASE WHEN c.cleared IS NULL THEN 1 ELSE 0 END AS bounded
+FROM updates u JOIN prompts p ON p.id = u.prompt_id
+LEFT JOIN (SELECT u2.member_id AS member_id, u2.check_in_id AS check_in_id, MAX(p2.due_at) AS cleared
+           FROM updates u2 JOIN prompts p2 ON p2.id = u2.prompt_id
+           WHERE p2.team_id = ? AND p2.due_at >= ? AND p2.due_at < ? AND u2.has_blocker = ?
+           GROUP BY u2.member_id, u2.check_in_id) c
+       ON c.member_id = u.member_id AND c.check_in_id = u.check_in_id
+WHERE p.team_id = ? AND p.due_at >= ? AND p.due_at < ? AND u.has_blocker = ?
+  AND (c.cleared IS NULL OR p.due_at > c.cleared)
+ORDER BY u.member_id, u.check_in_id, u.answered_at`
+
+// carriedBlockers finds the blocker runs open at from that began in
+// [since, from), in one query; see carriedBlockerSQL.
+func (db *DB) carriedBlockers(ctx context.Context, teamID int64, since, from time.Time) ([]CarriedBlocker, error) {
+	var rows []struct {
+		MemberID   int64
+		CheckInID  int64
+		AnsweredAt time.Time
+		Bounded    int
+	}
+	err := db.gorm.WithContext(ctx).Raw(carriedBlockerSQL, teamID, since, from, false, teamID, since, from, true).
+		Scan(&rows).Error
+	if err != nil {
+		return nil, wrap("load digest carried blockers", err)
+	}
+	var out []CarriedBlocker
+	for _, r := range rows {
+		n := len(out)
+		if n > 0 && out[n-1].MemberID == r.MemberID && out[n-1].CheckInID == r.CheckInID {
+			continue // ordered by answer time: the first row is the start
+		}
+		out = append(out, CarriedBlocker{MemberID: r.MemberID, CheckInID: r.CheckInID,
+			Since: r.AnsweredAt, Bounded: r.Bounded == 1})
 	}
 	return out, nil
 }

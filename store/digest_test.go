@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/google/go-cmp/cmp"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/store/storetest"
 	"gorm.io/driver/postgres"
@@ -157,4 +158,76 @@ func TestClaimDigest(t *testing.T) {
 			t.Errorf("mark missing: %v", err)
 		}
 	})
+}
+
+// TestLoadDigestCarriedBlockers proves that a blocker still reported at
+// the start of the period is found with the day its run began: after the
+// member's last update without a blocker (an unanswered prompt does not
+// clear it), within the look-back window; a cleared run is not carried;
+// a run with no clearing update in the window is marked Bounded.
+func TestLoadDigestCarriedBlockers(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			db, dsn := b.Open(t, store.Options{})
+			raw := rawGorm(t, dsn)
+			ctx := context.Background()
+			specs := exampleSpecs()
+			specs[0].Members = append(specs[0].Members, store.MemberSpec{Email: "chen@example.com", Name: "Chen Wei", Timezone: "UTC"})
+			if _, err := db.Sync(ctx, specs); err != nil {
+				t.Fatal(err)
+			}
+			team, _ := db.FindTeam(ctx, "platform")
+			ms, _ := db.FindTeamMembers(ctx, team.ID)
+			cis, _ := db.FindCheckIns(ctx, team.ID)
+			ana, ben, chen := ms[0].ID, ms[1].ID, ms[2].ID
+			from := time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC)
+			day := func(i int) time.Time { return from.Add(time.Duration(i)*24*time.Hour + 12*time.Hour) }
+			add := func(member int64, i int, status string, blocker bool) {
+				due := day(i)
+				p := store.Prompt{CheckInID: cis[0].ID, MemberID: member, TeamID: team.ID, Period: due.Format("2006-01-02"), DueAt: due, Status: status}
+				if err := db.CreatePrompt(ctx, &p); err != nil {
+					t.Fatal(err)
+				}
+				if status != store.PromptAnswered {
+					return
+				}
+				u := store.Update{PromptID: p.ID, MemberID: member, TeamID: team.ID, CheckInID: cis[0].ID, Period: p.Period,
+					Answers: []store.Answer{{Key: "done", Text: "x"}}, HasBlocker: blocker, Version: 1, AnsweredAt: due.Add(time.Hour)}
+				if err := raw.Create(&u).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			// Ana: an old run cleared on day -10, a new run from day -9
+			// through a missed prompt to the period.
+			add(ana, -40, store.PromptAnswered, true)
+			add(ana, -10, store.PromptAnswered, false)
+			add(ana, -9, store.PromptAnswered, true)
+			add(ana, -8, store.PromptExpired, false)
+			add(ana, -2, store.PromptAnswered, true)
+			add(ana, 0, store.PromptAnswered, true)
+			// Ben: cleared the day before the period.
+			add(ben, -3, store.PromptAnswered, true)
+			add(ben, -1, store.PromptAnswered, false)
+			// Chen: blocked since before the 28-day window.
+			add(chen, -35, store.PromptAnswered, true)
+			add(chen, -20, store.PromptAnswered, true)
+			add(chen, -1, store.PromptAnswered, true)
+
+			d, err := db.LoadDigest(ctx, team.ID, from, from.AddDate(0, 0, 7))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []store.CarriedBlocker{
+				{MemberID: ana, CheckInID: cis[0].ID, Since: day(-9).Add(time.Hour)},
+				{MemberID: chen, CheckInID: cis[0].ID, Since: day(-20).Add(time.Hour), Bounded: true},
+			}
+			got := d.Carried
+			for i := range got {
+				got[i].Since = got[i].Since.UTC()
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("carried (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -97,7 +98,15 @@ func (a *app) digestSend(ctx context.Context, slug, period string, force bool) e
 		return &exitError{code: exUsage, msg: fmt.Sprintf("team %q: %v", slug, err)}
 	}
 	res, err := svc.Send(ctx, team.ID, period, digest.SendOptions{Force: force})
-	if err != nil {
+	switch {
+	case errors.Is(err, digest.ErrAlreadySent):
+		// Not a failure: a cron job or a second operator asked for a
+		// digest that went out; exit 0 so nothing retries it.
+		fmt.Fprintf(a.stdout, "%s %s: already sent, 0 queued (--force sends it again)\n", slug, res.Period.Key)
+		return nil
+	case errors.Is(err, digest.ErrBadPeriod), errors.Is(err, digest.ErrNoSchedule):
+		return &exitError{code: exUsage, msg: err.Error()}
+	case err != nil:
 		return &exitError{code: exTempFail, msg: err.Error()}
 	}
 	fmt.Fprintf(a.stdout, "%s %s: %d queued, %d already queued\n", slug, res.Period.Key, res.Queued, res.Before)
