@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -144,14 +143,56 @@ func (db *DB) ClaimOutboundByID(ctx context.Context, id int64, lease time.Durati
 }
 
 // ReleaseOutbound returns claimed messages that were not attempted to the
-// queue.
+// queue and makes sure each has a DeliverArgs job (a message claimed when
+// it was created has none), in one transaction.
 func (db *DB) ReleaseOutbound(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	err := db.gorm.WithContext(ctx).Model(&OutboundMessage{}).Where("id IN ? AND status = ?", ids, OutboundSending).
-		Updates(map[string]any{"status": OutboundQueued, "updated_at": db.now().UTC()}).Error
+	err := db.InTx(ctx, func(tx *DB) error {
+		var back []int64
+		err := tx.gorm.WithContext(ctx).Model(&OutboundMessage{}).Where("id IN ? AND status = ?", ids, OutboundSending).
+			Pluck("id", &back).Error
+		if err != nil || len(back) == 0 {
+			return err
+		}
+		err = tx.gorm.WithContext(ctx).Model(&OutboundMessage{}).Where("id IN ?", back).
+			Updates(map[string]any{"status": OutboundQueued, "updated_at": tx.now().UTC()}).Error
+		if err != nil {
+			return err
+		}
+		return tx.enqueueDeliveries(ctx, back, time.Time{})
+	})
 	return wrap("release outbound", err)
+}
+
+// RequeueStaleOutbound returns to the queue, with a DeliverArgs job each,
+// up to limit messages whose claim is older than lease: their deliverer
+// died before recording an outcome. The serve scheduler calls it every
+// run so that nothing claimed by a crashed `tidings prompts send` stays
+// behind. It returns how many it requeued.
+func (db *DB) RequeueStaleOutbound(ctx context.Context, lease time.Duration, limit int) (int, error) {
+	var ids []int64
+	stale := db.now().UTC().Add(-lease)
+	err := db.gorm.WithContext(ctx).Model(&OutboundMessage{}).Where("status = ? AND updated_at < ?", OutboundSending, stale).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, wrap("requeue stale outbound", err)
+	}
+	return len(ids), db.ReleaseOutbound(ctx, ids)
+}
+
+// enqueueDeliveries inserts a DeliverArgs job for each message, to run at
+// or after at (zero: now). River's uniqueness by args skips messages that
+// already have a live job.
+func (db *DB) enqueueDeliveries(ctx context.Context, ids []int64, at time.Time) error {
+	jobs := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		opts := DeliverInsertOpts()
+		opts.ScheduledAt = at
+		jobs[i] = river.InsertManyParams{Args: DeliverArgs{OutboundID: id}, InsertOpts: opts}
+	}
+	return db.EnqueueMany(ctx, jobs)
 }
 
 func (db *DB) claimable(ctx context.Context, lease time.Duration) *gorm.DB {
@@ -164,121 +205,6 @@ func (db *DB) markSending(ctx context.Context, ids []int64) error {
 		Updates(map[string]any{"status": OutboundSending, "updated_at": db.now().UTC()}).Error
 }
 
-// Delivery is the outcome of one attempt at an OutboundMessage.
-type Delivery struct {
-	OutboundID int64
-	// PromptID and Kind are the message's; a "prompt" message moves its
-	// prompt to sent or failed.
-	PromptID int64
-	Kind     string
-	MailFrom string // envelope sender used
-	At       time.Time
-	// Status is the message's new status: OutboundSent, OutboundQueued
-	// (temporary failure, to be retried), OutboundFailed or
-	// OutboundSuppressed.
-	Status    string
-	Code      int // SMTP reply code, 0 when none (network error, outbox)
-	Temporary bool
-	Error     string
-	// Suppress, when set, adds this address to the suppression list.
-	Suppress string
-}
-
-// RecordDeliveries stores the outcomes in one transaction: a
-// DeliveryAttempt row each, the message's status, attempts, last error,
-// envelope sender and sent time, its prompt's status for a first prompt
-// (sent, or failed with the error as reason) and any suppression.
-// Successes are written with a few set-based statements, their sent time
-// being the latest At among them.
-func (db *DB) RecordDeliveries(ctx context.Context, ds []Delivery) error {
-	if len(ds) == 0 {
-		return nil
-	}
-	err := db.InTx(ctx, func(tx *DB) error {
-		attempts := make([]DeliveryAttempt, len(ds))
-		var sent []Delivery
-		for i, d := range ds {
-			attempts[i] = DeliveryAttempt{OutboundID: d.OutboundID, At: d.At.UTC(), Code: d.Code, Temporary: d.Temporary, Error: d.Error}
-			if d.Status == OutboundSent && d.Suppress == "" {
-				sent = append(sent, d)
-				continue
-			}
-			if err := tx.recordOne(ctx, d); err != nil {
-				return err
-			}
-		}
-		if err := tx.recordSent(ctx, sent); err != nil {
-			return err
-		}
-		return tx.gorm.WithContext(ctx).CreateInBatches(attempts, 200).Error
-	})
-	return wrap("record deliveries", err)
-}
-
-// recordSent marks successful deliveries sent, and their prompts.
-func (db *DB) recordSent(ctx context.Context, ds []Delivery) error {
-	if len(ds) == 0 {
-		return nil
-	}
-	var at time.Time
-	from := make(map[int64]string, len(ds))
-	var prompts []int64
-	for _, d := range ds {
-		from[d.OutboundID] = d.MailFrom
-		if d.At.After(at) {
-			at = d.At
-		}
-		if d.Kind == "prompt" && d.PromptID != 0 {
-			prompts = append(prompts, d.PromptID)
-		}
-	}
-	expr, ids := caseByID(from)
-	g := db.gorm.WithContext(ctx)
-	err := g.Model(&OutboundMessage{}).Where("id IN ?", ids).Updates(map[string]any{"status": OutboundSent,
-		"attempts": gorm.Expr("attempts + 1"), "last_error": "", "sent_at": at.UTC(), "updated_at": db.now().UTC(), "mail_from": expr}).Error
-	if err != nil || len(prompts) == 0 {
-		return err
-	}
-	return g.Model(&Prompt{}).Where("id IN ? AND status = ?", prompts, PromptPending).
-		Updates(map[string]any{"status": PromptSent, "sent_at": at.UTC()}).Error
-}
-
-func (db *DB) recordOne(ctx context.Context, d Delivery) error {
-	set := map[string]any{"status": d.Status, "attempts": gorm.Expr("attempts + 1"),
-		"last_error": d.Error, "updated_at": db.now().UTC()}
-	if d.MailFrom != "" {
-		set["mail_from"] = d.MailFrom
-	}
-	if d.Status == OutboundSent {
-		set["sent_at"] = d.At.UTC()
-	}
-	g := db.gorm.WithContext(ctx)
-	if err := g.Model(&OutboundMessage{}).Where("id = ?", d.OutboundID).Updates(set).Error; err != nil {
-		return err
-	}
-	if d.Suppress != "" {
-		if err := db.Suppress(ctx, d.Suppress, fmt.Sprintf("delivery: %d %s", d.Code, d.Error)); err != nil {
-			return err
-		}
-	}
-	return db.promptDelivered(ctx, d)
-}
-
-// promptDelivered moves the prompt a "prompt" message belongs to.
-func (db *DB) promptDelivered(ctx context.Context, d Delivery) error {
-	if d.PromptID == 0 || d.Kind != "prompt" {
-		return nil
-	}
-	q := db.gorm.WithContext(ctx).Model(&Prompt{}).Where("id = ? AND status = ?", d.PromptID, PromptPending)
-	switch d.Status {
-	case OutboundSent:
-		return q.Updates(map[string]any{"status": PromptSent, "sent_at": d.At.UTC()}).Error
-	case OutboundFailed, OutboundSuppressed:
-		return q.Updates(map[string]any{"status": PromptFailed, "reason": d.Error}).Error
-	}
-	return nil
-}
-
 // DeliveryAttempts returns the attempts for an outbound message, oldest
 // first.
 func (db *DB) DeliveryAttempts(ctx context.Context, outboundID int64) ([]DeliveryAttempt, error) {
@@ -289,8 +215,9 @@ func (db *DB) DeliveryAttempts(ctx context.Context, outboundID int64) ([]Deliver
 
 // QueueOutboundMany is QueueOutbound for several messages in one
 // transaction and a few statements: messages whose DedupKey exists are
-// skipped (ID left 0, no job); the others get their ID and a DeliverArgs
-// job. It returns how many were created.
+// skipped (ID set to 0, no job); the others keep the ID they carry (from
+// ReserveIDs) or get one, and a DeliverArgs job when queued. It
+// returns how many were created.
 func (db *DB) QueueOutboundMany(ctx context.Context, ms []*OutboundMessage) (int, error) {
 	if len(ms) == 0 {
 		return 0, nil
@@ -314,15 +241,38 @@ func (db *DB) QueueOutboundMany(ctx context.Context, ms []*OutboundMessage) (int
 }
 
 func (db *DB) insertOutbound(ctx context.Context, ms []*OutboundMessage) (int, error) {
+	if db.postgres {
+		// Message bodies are a few KiB and stored out of line: LZ4
+		// compresses them several times faster than the default pglz.
+		// SET LOCAL ends with the transaction (QueueOutboundMany's).
+		if err := db.gorm.WithContext(ctx).Exec("SET LOCAL default_toast_compression = 'lz4'").Error; err != nil {
+			return 0, err
+		}
+	}
+	var created int
+	for len(ms) > 0 {
+		n := min(len(ms), db.rowsPerInsert())
+		c, err := db.insertOutboundRows(ctx, ms[:n])
+		if err != nil {
+			return created, err
+		}
+		created += c
+		ms = ms[n:]
+	}
+	return created, nil
+}
+
+func (db *DB) insertOutboundRows(ctx context.Context, ms []*OutboundMessage) (int, error) {
 	now := db.now().UTC()
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO outbound_messages (dedup_key, kind, prompt_id, member_id, team_id, recipient, mail_from, message_id, subject, raw, status, attempts, last_error, created_at, updated_at) VALUES ")
-	args := make([]any, 0, len(ms)*15)
+	sb.WriteString("INSERT INTO outbound_messages (id, dedup_key, kind, prompt_id, member_id, team_id, recipient, mail_from, message_id, subject, raw, status, attempts, last_error, created_at, updated_at) VALUES ")
+	args := make([]any, 0, len(ms)*16)
 	for i, m := range ms {
 		if i > 0 {
 			sb.WriteString(",")
 		}
-		sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		args = db.idValue(&sb, args, m.ID)
+		sb.WriteString(",?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 		if m.Status == "" {
 			m.Status = OutboundQueued
 		}
@@ -331,19 +281,38 @@ func (db *DB) insertOutbound(ctx context.Context, ms []*OutboundMessage) (int, e
 			m.Subject, m.Raw, m.Status, m.Attempts, m.LastError, now, now)
 	}
 	sb.WriteString(" ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key")
-	var rows []struct {
-		ID       int64
-		DedupKey string
-	}
-	if err := db.gorm.WithContext(ctx).Raw(sb.String(), args...).Scan(&rows).Error; err != nil {
+	ids := make(map[string]int64, len(ms))
+	err := db.returning(ctx, sb.String(), args, func(scan func(...any) error) error {
+		var id int64
+		var key string
+		if err := scan(&id, &key); err != nil {
+			return err
+		}
+		ids[key] = id
+		return nil
+	})
+	if err != nil {
 		return 0, err
-	}
-	ids := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		ids[r.DedupKey] = r.ID
 	}
 	for _, m := range ms {
 		m.ID = ids[m.DedupKey]
 	}
-	return len(rows), nil
+	return len(ids), nil
+}
+
+// returning runs an INSERT … RETURNING and calls row for each returned
+// row. It reads rows directly: gorm's Scan formats the whole statement
+// with its values for its logger, which costs more than the insert.
+func (db *DB) returning(ctx context.Context, query string, args []any, row func(scan func(...any) error) error) error {
+	rows, err := db.gorm.WithContext(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -69,9 +69,16 @@ func TestClaimAndRecord(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A success is recorded on the message row, without an attempt row.
 			a, _ := db.OutboundByID(ctx, got[0].ID)
 			if a.Status != store.OutboundSent || a.MailFrom != "bounces+x@d" || a.Attempts != 1 || a.SentAt == nil {
 				t.Errorf("sent message %+v", a)
+			}
+			if as, err := db.DeliveryAttempts(ctx, got[0].ID); err != nil || len(as) != 0 {
+				t.Errorf("attempt rows of a success: %+v %v, want none", as, err)
+			}
+			if as, _ := db.DeliveryAttempts(ctx, got[1].ID); len(as) != 1 || as[0].Code != 550 || as[0].Temporary {
+				t.Errorf("attempt rows of a refusal: %+v", as)
 			}
 			if sup, _ := db.Suppressed(ctx, "b@example.com"); !sup {
 				t.Error("b not suppressed")

@@ -212,70 +212,97 @@ func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // InsertPrompts inserts the prompts in one statement, skipping those whose
 // check-in, member and period already have a prompt (see InsertPrompt).
-// Created prompts get their ID; skipped ones keep ID 0. It returns how many
-// were created.
+// A prompt's ID is kept when set (from ReserveIDs), else assigned.
+// Created prompts have their ID; skipped ones are set to ID 0. It returns
+// how many were created.
 func (db *DB) InsertPrompts(ctx context.Context, ps []*Prompt) (int, error) {
-	if len(ps) == 0 {
-		return 0, nil
+	var created int
+	for len(ps) > 0 {
+		n := min(len(ps), db.rowsPerInsert())
+		c, err := db.insertPrompts(ctx, ps[:n])
+		if err != nil {
+			return created, err
+		}
+		created += c
+		ps = ps[n:]
 	}
+	return created, nil
+}
+
+// idValue writes "(" and the ID of a row being inserted: a reserved ID as
+// an argument, or, for 0, the database's next one.
+func (db *DB) idValue(sb *strings.Builder, args []any, id int64) []any {
+	switch {
+	case id != 0:
+		sb.WriteString("(?")
+		return append(args, id)
+	case db.postgres:
+		sb.WriteString("(DEFAULT")
+	default:
+		sb.WriteString("(NULL") // SQLite: NULL in INTEGER PRIMARY KEY assigns one
+	}
+	return args
+}
+
+// rowsPerInsert is how many rows one multi-row INSERT carries: the SQLite
+// driver matches each parameter against every argument, so its
+// statements stay small.
+func (db *DB) rowsPerInsert() int {
+	if db.postgres {
+		return 1000
+	}
+	return 32
+}
+
+func (db *DB) insertPrompts(ctx context.Context, ps []*Prompt) (int, error) {
 	now := db.now().UTC()
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO prompts (check_in_id, member_id, team_id, period, due_at, expires_at, status, reason, message_id, created_at, updated_at) VALUES ")
-	args := make([]any, 0, len(ps)*11)
+	sb.WriteString("INSERT INTO prompts (id, check_in_id, member_id, team_id, period, due_at, expires_at, status, reason, message_id, created_at, updated_at) VALUES ")
+	args := make([]any, 0, len(ps)*12)
 	for i, p := range ps {
 		if i > 0 {
 			sb.WriteString(",")
 		}
-		sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
+		args = db.idValue(&sb, args, p.ID)
+		sb.WriteString(",?,?,?,?,?,?,?,?,?,?,?)")
 		p.CreatedAt, p.UpdatedAt = now, now
 		args = append(args, p.CheckInID, p.MemberID, p.TeamID, p.Period, p.DueAt.UTC(), p.ExpiresAt.UTC(), p.Status, p.Reason, p.MessageID, now, now)
 	}
 	sb.WriteString(" ON CONFLICT (check_in_id, member_id, period) DO NOTHING RETURNING id, check_in_id, member_id, period")
-	var rows []struct {
-		ID, CheckInID, MemberID int64
-		Period                  string
-	}
-	if err := db.gorm.WithContext(ctx).Raw(sb.String(), args...).Scan(&rows).Error; err != nil {
-		return 0, wrap("insert prompts", err)
-	}
 	type key struct {
 		c, m int64
 		p    string
 	}
-	ids := make(map[key]int64, len(rows))
-	for _, r := range rows {
-		ids[key{r.CheckInID, r.MemberID, r.Period}] = r.ID
+	ids := make(map[key]int64, len(ps))
+	err := db.returning(ctx, sb.String(), args, func(scan func(...any) error) error {
+		var k key
+		var id int64
+		if err := scan(&id, &k.c, &k.m, &k.p); err != nil {
+			return err
+		}
+		ids[k] = id
+		return nil
+	})
+	if err != nil {
+		return 0, wrap("insert prompts", err)
 	}
 	for _, p := range ps {
 		p.ID = ids[key{p.CheckInID, p.MemberID, p.Period}]
 	}
-	return len(rows), nil
+	return len(ids), nil
 }
 
 // SetPromptMessageIDs records the Message-IDs of several prompts (by ID)
-// in one statement.
+// in one UPDATE … FROM (VALUES …) statement.
 func (db *DB) SetPromptMessageIDs(ctx context.Context, ids map[int64]string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	expr, keys := caseByID(ids)
-	err := db.gorm.WithContext(ctx).Model(&Prompt{}).Where("id IN ?", keys).Update("message_id", expr).Error
-	return wrap("set prompt message ids", err)
-}
-
-// caseByID builds "CASE id WHEN ? THEN ? … END" for a per-row value.
-func caseByID(vals map[int64]string) (clause.Expr, []int64) {
-	var sb strings.Builder
-	sb.WriteString("CASE id")
-	args := make([]any, 0, 2*len(vals))
-	keys := make([]int64, 0, len(vals))
-	for id, v := range vals {
-		sb.WriteString(" WHEN ? THEN ?")
-		args = append(args, id, v)
-		keys = append(keys, id)
+	vals := make([]idText, 0, len(ids))
+	for id, v := range ids {
+		vals = append(vals, idText{id, v})
 	}
-	sb.WriteString(" END")
-	return clause.Expr{SQL: sb.String(), Vars: args}, keys
+	return wrap("set prompt message ids", db.setByID(ctx, "prompts", "message_id", vals, ""))
 }
 
 // SuppressedAmong returns which of addrs are suppressed (lowercased keys).

@@ -21,6 +21,7 @@ type Received struct {
 	To   []string // envelope recipients (RCPT TO)
 	Data []byte   // the message as sent after DATA
 	User string   // the AUTH PLAIN user name, empty without AUTH
+	TLS  bool     // the session was encrypted (STARTTLS or implicit TLS)
 }
 
 // Sink is a recording SMTP server. Its methods are safe for concurrent use.
@@ -35,19 +36,22 @@ type Sink struct {
 	change chan struct{}
 	rcpt   func(rcpt string) error
 	data   func(msg Received) error
-	roots  *x509.CertPool // set by NewTLSSink
+	roots  *x509.CertPool // set by NewTLSSink and NewImplicitTLSSink
+	scheme string         // of URL: smtp, or smtps for implicit TLS
 }
 
 // NewSink starts a sink on 127.0.0.1:0 and stops it when the test ends. It
 // fails the test if it cannot listen.
 func NewSink(t testing.TB) *Sink {
 	t.Helper()
-	return newSink(t, nil)
+	return newSink(t, nil, false)
 }
 
-func newSink(t testing.TB, tlsConf *tls.Config) *Sink {
+// newSink starts a sink; with tlsConf it offers STARTTLS, or, when
+// implicit, speaks TLS from the first byte.
+func newSink(t testing.TB, tlsConf *tls.Config, implicit bool) *Sink {
 	t.Helper()
-	s := &Sink{t: t, change: make(chan struct{})}
+	s := &Sink{t: t, change: make(chan struct{}), scheme: "smtp"}
 	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
 	s.srv.Domain = "sink.test"
 	s.srv.MaxMessageBytes = 32 << 20
@@ -61,6 +65,10 @@ func newSink(t testing.TB, tlsConf *tls.Config) *Sink {
 		t.Fatalf("mailtest: listen: %v", err)
 	}
 	s.addr = l.Addr().String()
+	if implicit {
+		s.srv.TLSConfig, s.scheme = nil, "smtps"
+		l = tls.NewListener(l, tlsConf)
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -79,8 +87,9 @@ func newSink(t testing.TB, tlsConf *tls.Config) *Sink {
 // Addr is the sink's host:port.
 func (s *Sink) Addr() string { return s.addr }
 
-// URL is the sink as a relay URL ("smtp://127.0.0.1:PORT").
-func (s *Sink) URL() string { return "smtp://" + s.addr }
+// URL is the sink as a relay URL ("smtp://127.0.0.1:PORT", or
+// "smtps://…" for NewImplicitTLSSink).
+func (s *Sink) URL() string { return s.scheme + "://" + s.addr }
 
 // FailRcpt makes each RCPT TO call fn first; a non-nil error refuses that
 // recipient. Return an *smtp.SMTPError (see Temporary and Permanent) to
@@ -165,11 +174,11 @@ func Permanent(text string) error {
 	return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: text}
 }
 
-func (s *Sink) newSession(*smtp.Conn) (smtp.Session, error) {
+func (s *Sink) newSession(c *smtp.Conn) (smtp.Session, error) {
 	s.mu.Lock()
 	s.conns++
 	s.mu.Unlock()
-	return &session{sink: s}, nil
+	return &session{sink: s, conn: c}, nil
 }
 
 func (s *Sink) hooks() (func(string) error, func(Received) error) {
@@ -191,6 +200,7 @@ func (s *Sink) record(m Received, accepted bool) {
 
 type session struct {
 	sink *Sink
+	conn *smtp.Conn
 	user string
 	cur  Received
 }
@@ -211,7 +221,8 @@ func (se *session) Auth(string) (sasl.Server, error) {
 }
 
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
-	se.cur = Received{From: from, User: se.user}
+	_, encrypted := se.conn.TLSConnectionState()
+	se.cur = Received{From: from, User: se.user, TLS: encrypted}
 	return nil
 }
 
@@ -230,7 +241,7 @@ func (se *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	m := Received{From: se.cur.From, To: append([]string(nil), se.cur.To...), Data: b, User: se.cur.User}
+	m := Received{From: se.cur.From, To: append([]string(nil), se.cur.To...), Data: b, User: se.cur.User, TLS: se.cur.TLS}
 	if _, fn := se.sink.hooks(); fn != nil {
 		if err := fn(m); err != nil {
 			se.sink.record(m, false)

@@ -133,8 +133,28 @@ func TestTLSSink(t *testing.T) {
 	if err := c.SendMail("a@x.test", []string{"b@example.com"}, strings.NewReader(msg)); err != nil {
 		t.Fatal(err)
 	}
-	s.WaitFor(1, 5*time.Second)
+	if got := s.WaitFor(1, 5*time.Second); !got[0].TLS {
+		t.Error("message after STARTTLS not marked TLS")
+	}
 	if mailtest.NewSink(t).ClientTLS() != nil {
 		t.Error("plain sink has a TLS config")
+	}
+}
+
+func TestImplicitTLSSink(t *testing.T) {
+	s := mailtest.NewImplicitTLSSink(t)
+	if !strings.HasPrefix(s.URL(), "smtps://") {
+		t.Errorf("URL %q, want smtps://", s.URL())
+	}
+	c, err := smtp.DialTLS(s.Addr(), s.ClientTLS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.SendMail("a@x.test", []string{"b@example.com"}, strings.NewReader(msg)); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.WaitFor(1, 5*time.Second); !got[0].TLS {
+		t.Error("message over implicit TLS not marked TLS")
 	}
 }

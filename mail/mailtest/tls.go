@@ -18,7 +18,18 @@ import (
 func NewTLSSink(t testing.TB) *Sink {
 	t.Helper()
 	cert, pool := selfSigned(t)
-	s := newSink(t, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	s := newSink(t, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, false)
+	s.roots = pool
+	return s
+}
+
+// NewImplicitTLSSink is NewSink speaking TLS from the first byte, like a
+// relay's port 465 (its URL is smtps://…), under a certificate for
+// 127.0.0.1 made for this test; clients trust it through ClientTLS.
+func NewImplicitTLSSink(t testing.TB) *Sink {
+	t.Helper()
+	cert, pool := selfSigned(t)
+	s := newSink(t, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, true)
 	s.roots = pool
 	return s
 }

@@ -44,7 +44,9 @@ type DelivererOptions struct {
 
 // Deliverer sends stored OutboundMessages to the relay through a small pool
 // of reused sessions, or into the outbox directory, and records every
-// attempt. It is safe for concurrent use.
+// attempt and outcome (store.RecordDeliveries: a success on the message
+// row, a failed attempt as a DeliveryAttempt row). It is safe for
+// concurrent use.
 type Deliverer struct {
 	db      *store.DB
 	opts    DelivererOptions
@@ -128,10 +130,11 @@ func (d *Deliverer) Close() error {
 }
 
 // Deliver makes one attempt at m, which the caller has claimed (see
-// store.ClaimOutbound), and records its outcome (attempt row, message and
-// prompt status, suppression on a 5.1.x refusal). It returns nil when the
-// relay accepted the message, a *DeliveryError when it did not, and a
-// store error when the outcome could not be recorded.
+// store.ClaimOutbound), and records its outcome (message and prompt
+// status; a DeliveryAttempt row when it failed; suppression on a 5.1.x
+// refusal). It returns nil when the relay accepted the message, a
+// *DeliveryError when it did not, and a store error when the outcome could
+// not be recorded.
 func (d *Deliverer) Deliver(ctx context.Context, m *store.OutboundMessage) error {
 	rec, derr := d.attempt(ctx, m)
 	// The outcome must be recorded even when ctx ends now: the relay has

@@ -216,8 +216,13 @@ func checkAttempts(t *testing.T, db *store.DB, to string) {
 		for _, a := range as {
 			got = append(got, fmt.Sprintf("%d/%v", a.Code, a.Temporary))
 		}
-		want := map[string]string{"busy@example.com": "[451/true 0/false] sent", "gone@example.com": "[550/false] suppressed"}[to]
-		if s := fmt.Sprintf("%v %s", got, m.Status); s != want {
+		// A success is recorded on the message row (status, sent_at,
+		// attempts, envelope sender), each failed attempt as a row.
+		want := map[string]string{"busy@example.com": "[451/true] sent 2 tries, sent_at true, bounces+ true",
+			"gone@example.com": "[550/false] suppressed 1 tries, sent_at false, bounces+ true"}[to]
+		s := fmt.Sprintf("%v %s %d tries, sent_at %v, bounces+ %v", got, m.Status, m.Attempts, m.SentAt != nil,
+			strings.HasPrefix(m.MailFrom, "bounces+"))
+		if s != want {
 			t.Errorf("%s: attempts and status %s, want %s", to, s, want)
 		}
 	}

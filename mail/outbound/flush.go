@@ -25,77 +25,129 @@ type FlushResult struct {
 	Failed   int // permanent failures (suppressed addresses included)
 }
 
-// Flush delivers every queued message once, now, through the pool (up to
-// PoolSize at a time), recording outcomes in batches. It is how `tidings
-// prompts send` delivers synchronously and how the pipeline benchmark
-// runs; in `serve` the DeliverArgs jobs do the same one message at a time.
-// Messages claimed by another process are left to it. When ctx ends,
-// messages not yet handed to the relay are released to the queue and the
-// error wraps ctx.Err(); outcomes of messages in flight are still recorded.
-func (d *Deliverer) Flush(ctx context.Context) (FlushResult, error) {
-	var res FlushResult
-	var after int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("outbound: flush: %w", err)
-		}
-		batch, err := d.db.ClaimOutbound(ctx, after, flushBatch, claimLease)
-		if err != nil {
-			return res, fmt.Errorf("outbound: flush: %w", err)
-		}
-		if len(batch) == 0 {
-			return res, nil
-		}
-		after = batch[len(batch)-1].ID
-		if err := d.flushBatch(ctx, batch, &res); err != nil {
-			return res, err
-		}
-	}
+func (r *FlushResult) add(o FlushResult) {
+	r.Sent, r.Deferred, r.Failed = r.Sent+o.Sent, r.Deferred+o.Deferred, r.Failed+o.Failed
 }
 
-func (d *Deliverer) flushBatch(ctx context.Context, batch []store.OutboundMessage, res *FlushResult) error {
-	recs := make([]store.Delivery, len(batch))
-	tried := make([]bool, len(batch))
+// Flush delivers every queued message once, now, through the pool (up to
+// PoolSize at a time), recording outcomes in batches while it sends. It is
+// how `tidings prompts send` delivers what was queued before it ran; in
+// `serve` the DeliverArgs jobs do the same one message at a time. Messages
+// claimed by another process are left to it. When ctx ends, messages not
+// yet handed to the relay are released to the queue (each with a
+// DeliverArgs job) and the error wraps ctx.Err(); outcomes of messages in
+// flight are still recorded. Store errors are wrapped.
+func (d *Deliverer) Flush(ctx context.Context) (FlushResult, error) {
+	in := make(chan []*store.OutboundMessage, 1)
+	var claimErr error
+	go func() {
+		defer close(in)
+		var after int64
+		for ctx.Err() == nil {
+			batch, err := d.db.ClaimOutbound(ctx, after, flushBatch, claimLease)
+			if err != nil || len(batch) == 0 {
+				claimErr = err
+				return
+			}
+			after = batch[len(batch)-1].ID
+			ms := make([]*store.OutboundMessage, len(batch))
+			for i := range batch {
+				ms[i] = &batch[i]
+			}
+			in <- ms
+		}
+	}()
+	res, err := d.deliverStream(ctx, in)
+	if err == nil && claimErr != nil && ctx.Err() == nil {
+		err = claimErr
+	}
+	if err != nil {
+		return res, fmt.Errorf("outbound: flush: %w", err)
+	}
+	return res, nil
+}
+
+// outcome is what a worker did with one message.
+type outcome struct {
+	rec   store.Delivery
+	id    int64
+	tried bool // false: never reached the relay, to release
+}
+
+// deliverStream delivers the claimed messages that arrive on in until it
+// is closed, PoolSize at a time, and records their outcomes in batches of
+// flushBatch while sending continues. It reads in to the end even after a
+// failure, so senders never block. When ctx ends or an outcome cannot be
+// recorded, the messages not yet attempted are released; the error is
+// ctx.Err() or the store's.
+func (d *Deliverer) deliverStream(ctx context.Context, in <-chan []*store.OutboundMessage) (FlushResult, error) {
+	sendCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	msgs := make(chan *store.OutboundMessage, flushBatch)
+	// Room for many outcomes, so that senders never wait for a recording
+	// transaction.
+	outs := make(chan outcome, 16*flushBatch)
+	go func() {
+		defer close(msgs)
+		for batch := range in {
+			for _, m := range batch {
+				msgs <- m
+			}
+		}
+	}()
 	var wg sync.WaitGroup
-	next := make(chan int)
 	for range d.workers() {
 		wg.Go(func() {
-			for i := range next {
-				if ctx.Err() != nil {
-					continue // left for release below
+			for m := range msgs {
+				if sendCtx.Err() != nil {
+					outs <- outcome{id: m.ID}
+					continue
 				}
-				var err error
-				recs[i], err = d.attempt(ctx, &batch[i])
-				tried[i] = !isCanceled(ctx, err)
+				rec, err := d.attempt(sendCtx, m)
+				outs <- outcome{rec: rec, id: m.ID, tried: !isCanceled(sendCtx, err)}
 			}
 		})
 	}
-	for i := range batch {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var done []store.Delivery
+	go func() { wg.Wait(); close(outs) }()
+	return d.record(ctx, outs, stop)
+}
+
+// record stores outcomes as they come, flushBatch at a time, and releases
+// the untried messages at the end. A store error stops further sending.
+func (d *Deliverer) record(ctx context.Context, outs <-chan outcome, stop func()) (FlushResult, error) {
+	var res FlushResult
+	var firstErr error
+	bg := context.WithoutCancel(ctx) // outcomes the relay gave must be kept
+	done := make([]store.Delivery, 0, flushBatch)
 	var release []int64
-	for i, r := range recs {
-		if !tried[i] {
-			release = append(release, batch[i].ID)
+	save := func() {
+		if len(done) == 0 {
+			return
+		}
+		if err := d.db.RecordDeliveries(bg, done); err != nil && firstErr == nil {
+			firstErr = err
+			stop()
+		}
+		done = done[:0]
+	}
+	for o := range outs {
+		if !o.tried {
+			release = append(release, o.id)
 			continue
 		}
-		done = append(done, r)
-		res.count(r)
+		res.count(o.rec)
+		if done = append(done, o.rec); len(done) == flushBatch {
+			save()
+		}
 	}
-	bg := context.WithoutCancel(ctx)
-	if err := d.db.RecordDeliveries(bg, done); err != nil {
-		return fmt.Errorf("outbound: flush: %w", err)
+	save()
+	if err := d.db.ReleaseOutbound(bg, release); err != nil && firstErr == nil {
+		firstErr = err
 	}
-	if err := d.db.ReleaseOutbound(bg, release); err != nil {
-		return fmt.Errorf("outbound: flush: %w", err)
+	if firstErr == nil {
+		firstErr = ctx.Err()
 	}
-	if ctx.Err() != nil {
-		return fmt.Errorf("outbound: flush: %w", ctx.Err())
-	}
-	return nil
+	return res, firstErr
 }
 
 func (d *Deliverer) workers() int {

@@ -25,14 +25,17 @@ const (
 // PromptMessageID is the deterministic Message-ID of a prompt (without
 // angle brackets): "prompt-ID-TOKEN@domain".
 func (p *Prompter) PromptMessageID(promptID int64) string {
-	tok := p.opts.Addresses.Signer.Token(mail.PurposeReply, promptID)
-	return "prompt-" + strconv.FormatInt(promptID, 10) + "-" + tok + "@" + p.opts.Addresses.Domain
+	id, _ := p.threadIDs(promptID)
+	return id
 }
 
-// threadKey is the fallback References entry that leads a reply to its
-// prompt even when the client dropped Reply-To.
-func (p *Prompter) threadKey(promptID int64) string {
-	return "reply-" + p.opts.Addresses.Signer.Token(mail.PurposeReply, promptID) + "@" + p.opts.Addresses.Domain
+// threadIDs returns the prompt's Message-ID and the fallback References
+// entry ("reply-TOKEN@domain") that leads a reply to its prompt even when
+// the client dropped Reply-To, from one token.
+func (p *Prompter) threadIDs(promptID int64) (msgID, key string) {
+	tok := p.opts.Addresses.Signer.Token(mail.PurposeReply, promptID)
+	at := "@" + p.opts.Addresses.Domain
+	return "prompt-" + strconv.FormatInt(promptID, 10) + "-" + tok + at, "reply-" + tok + at
 }
 
 // UnsubscribeURL is the one-click unsubscribe link of a member.
@@ -42,10 +45,12 @@ func (p *Prompter) UnsubscribeURL(memberID int64) string {
 
 // listHeaders are the headers every automated message carries (RFC 3834,
 // RFC 8058, Microsoft's auto-reply suppression).
-func (p *Prompter) listHeaders(memberID, promptID int64) []Header {
-	unsub := "<" + p.UnsubscribeURL(memberID) + ">"
-	if promptID != 0 {
-		unsub += ", <mailto:" + p.opts.Addresses.Reply(promptID) + "?subject=unsubscribe>"
+// unsubURL is the member's UnsubscribeURL and reply the prompt's Reply-To
+// address ("" for mail without a prompt).
+func listHeaders(unsubURL, reply string) []Header {
+	unsub := "<" + unsubURL + ">"
+	if reply != "" {
+		unsub += ", <mailto:" + reply + "?subject=unsubscribe>"
 	}
 	return []Header{
 		{"Auto-Submitted", "auto-generated"},
@@ -75,13 +80,15 @@ func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store
 // promptMessage renders and composes the first prompt of pr.
 func (p *Prompter) promptMessage(ts *store.TeamSchedule, c *store.CheckIn, o occurrence, pr *store.Prompt, open []store.ActionItemNote) (*store.OutboundMessage, error) {
 	v := p.promptView(ts, c, &o.member.Member, pr, o.loc, open)
-	msg := Message{MessageID: p.PromptMessageID(pr.ID), References: []string{p.threadKey(pr.ID)}}
-	return p.compose(KindPrompt, "prompt:"+strconv.FormatInt(pr.ID, 10), &o.member.Member, pr, msg, v)
+	id, key := p.threadIDs(pr.ID)
+	msg := Message{MessageID: id, References: []string{key}}
+	return p.compose(KindPrompt, "prompt:"+strconv.FormatInt(pr.ID, 10), &o.member.Member, pr, msg, v, v.UnsubscribeURL)
 }
 
 // compose renders template kind with v and composes msg around it into an
-// OutboundMessage with the dedup key.
-func (p *Prompter) compose(kind, key string, m *store.Member, pr *store.Prompt, msg Message, v any) (*store.OutboundMessage, error) {
+// OutboundMessage with the dedup key; unsubURL is the member's
+// UnsubscribeURL.
+func (p *Prompter) compose(kind, key string, m *store.Member, pr *store.Prompt, msg Message, v any, unsubURL string) (*store.OutboundMessage, error) {
 	r, err := p.opts.Templates.Render(kind, v)
 	if err != nil {
 		return nil, fmt.Errorf("outbound: render %s: %w", kind, err)
@@ -91,13 +98,11 @@ func (p *Prompter) compose(kind, key string, m *store.Member, pr *store.Prompt, 
 	msg.Text = strings.TrimRight(r.Text, " \n") + "\n" // define blocks leave blank lines
 	msg.HTML = strings.TrimRight(r.HTML, " \n") + "\n"
 	out := &store.OutboundMessage{DedupKey: key, Kind: kind, MemberID: &m.ID, Recipient: m.Email, Subject: msg.Subject}
-	var promptID int64
 	if pr != nil {
 		msg.ReplyTo = p.opts.Addresses.Reply(pr.ID)
-		promptID = pr.ID
 		out.PromptID, out.TeamID = &pr.ID, &pr.TeamID
 	}
-	msg.Headers = p.listHeaders(m.ID, promptID)
+	msg.Headers = listHeaders(unsubURL, msg.ReplyTo)
 	if out.Raw, out.MessageID, err = p.opts.Composer.Compose(msg); err != nil {
 		return nil, err
 	}
@@ -107,40 +112,56 @@ func (p *Prompter) compose(kind, key string, m *store.Member, pr *store.Prompt, 
 // queueReminders queues one reminder, in the prompt's thread, for each
 // sent and unanswered prompt whose reminder delay has passed while its
 // window is open.
-func (p *Prompter) queueReminders(ctx context.Context, now time.Time, sum *Summary) error {
-	due, err := p.db.DueReminders(ctx, now)
+func (p *Prompter) queueReminders(ctx context.Context, r *run) error {
+	due, err := p.db.DueReminders(ctx, r.now)
 	if err != nil {
 		return fmt.Errorf("outbound: reminders: %w", err)
 	}
 	for i := range due {
-		err := p.db.InTx(ctx, func(tx *store.DB) error { return p.remind(ctx, tx, &due[i], now, sum) })
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("outbound: reminders: %w", err)
+		}
+		// As for prompts, a started transaction is not cut by ctx.
+		sctx := context.WithoutCancel(ctx)
+		var out *store.OutboundMessage
+		err := p.db.InTx(sctx, func(tx *store.DB) error {
+			var err error
+			out, err = p.remind(sctx, tx, &due[i], r)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("outbound: reminder for prompt %d: %w", due[i].Prompt.ID, err)
+		}
+		if out != nil {
+			r.handOff([]*store.OutboundMessage{out})
 		}
 	}
 	return nil
 }
 
-func (p *Prompter) remind(ctx context.Context, tx *store.DB, d *store.DueReminder, now time.Time, sum *Summary) error {
+// remind queues the reminder of one prompt in tx and returns it when it
+// created it.
+func (p *Prompter) remind(ctx context.Context, tx *store.DB, d *store.DueReminder, r *run) (*store.OutboundMessage, error) {
+	now := r.now
 	ok, err := tx.MarkReminded(ctx, d.Prompt.ID, now)
 	if err != nil || !ok {
-		return err
+		return nil, err
 	}
 	m, err := tx.MemberByID(ctx, d.Prompt.MemberID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sup, err := tx.Suppressed(ctx, m.Email)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if kind, _ := memberSkip(m, now, sup); kind != "" {
-		sum.Skipped["reminder "+kind]++
-		return nil
+		r.sum.Skipped["reminder "+kind]++
+		return nil, nil
 	}
 	team, err := tx.TeamByID(ctx, d.Prompt.TeamID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	zone := m.Timezone
 	if zone == "" {
@@ -148,25 +169,27 @@ func (p *Prompter) remind(ctx context.Context, tx *store.DB, d *store.DueReminde
 	}
 	loc, err := p.location(zone)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	open, err := tx.OpenActionItems(ctx, m.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v := p.promptView(&store.TeamSchedule{Team: *team}, &d.CheckIn, m, &d.Prompt, loc, open)
-	parent := d.Prompt.MessageID
-	if parent == "" {
-		parent = p.PromptMessageID(d.Prompt.ID)
+	parent, key := p.threadIDs(d.Prompt.ID)
+	if d.Prompt.MessageID != "" {
+		parent = d.Prompt.MessageID
 	}
-	msg := Message{InReplyTo: parent, References: []string{parent, p.threadKey(d.Prompt.ID)}}
-	out, err := p.compose(KindReminder, "reminder:"+strconv.FormatInt(d.Prompt.ID, 10), m, &d.Prompt, msg, v)
+	msg := Message{InReplyTo: parent, References: []string{parent, key}}
+	out, err := p.compose(KindReminder, "reminder:"+strconv.FormatInt(d.Prompt.ID, 10), m, &d.Prompt, msg, v, v.UnsubscribeURL)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	out.Status = r.status()
 	created, err := tx.QueueOutbound(ctx, out)
-	if created {
-		sum.Reminders++
+	if err != nil || !created {
+		return nil, err
 	}
-	return err
+	r.sum.Reminders++
+	return out, nil
 }

@@ -85,22 +85,74 @@ func NewPrompter(db *store.DB, opts PrompterOptions) (*Prompter, error) {
 // as skipped. It then queues the reminders that are due. Running it again
 // for the same now queues nothing. Errors wrap store errors.
 func (p *Prompter) SendDue(ctx context.Context, now time.Time) (Summary, error) {
-	sum := Summary{Skipped: map[string]int{}}
+	return p.sendDue(ctx, &run{now: now})
+}
+
+// run is one scheduling pass: its clock, its counts and, for
+// SendAndDeliver, where each committed batch of messages goes.
+type run struct {
+	now time.Time
+	mu  sync.Mutex // guards sum: chunks run concurrently
+	sum Summary
+	// hand, when set, receives the messages this pass created, stored
+	// already claimed (status sending, no DeliverArgs job) for delivery in
+	// this process; nil leaves them queued, each with its job.
+	hand func([]*store.OutboundMessage)
+}
+
+// add adds the counts of one committed chunk.
+func (r *run) add(s *Summary) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sum.Queued += s.Queued
+	r.sum.Expired += s.Expired
+	for k, n := range s.Skipped {
+		r.sum.Skipped[k] += n
+	}
+}
+
+// status is what new messages are stored as.
+func (r *run) status() string {
+	if r.hand != nil {
+		return store.OutboundSending
+	}
+	return store.OutboundQueued
+}
+
+// handOff passes the created messages (ID set) of a committed transaction
+// on.
+func (r *run) handOff(ms []*store.OutboundMessage) {
+	if r.hand == nil {
+		return
+	}
+	out := make([]*store.OutboundMessage, 0, len(ms))
+	for _, m := range ms {
+		if m.ID != 0 {
+			out = append(out, m)
+		}
+	}
+	if len(out) > 0 {
+		r.hand(out)
+	}
+}
+
+func (p *Prompter) sendDue(ctx context.Context, r *run) (Summary, error) {
+	r.sum.Skipped = map[string]int{}
 	teams, err := p.db.FindTeamSchedules(ctx)
 	if err != nil {
-		return sum, fmt.Errorf("outbound: send due: %w", err)
+		return r.sum, fmt.Errorf("outbound: send due: %w", err)
 	}
 	for i := range teams {
 		for j := range teams[i].CheckIns {
-			if err := p.scheduleCheckIn(ctx, &teams[i], &teams[i].CheckIns[j], now, &sum); err != nil {
-				return sum, err
+			if err := p.scheduleCheckIn(ctx, &teams[i], &teams[i].CheckIns[j], r); err != nil {
+				return r.sum, err
 			}
 		}
 	}
-	if err := p.queueReminders(ctx, now, &sum); err != nil {
-		return sum, err
+	if err := p.queueReminders(ctx, r); err != nil {
+		return r.sum, err
 	}
-	return sum, nil
+	return r.sum, nil
 }
 
 // occurrence is one member's prompt to create.
@@ -111,16 +163,13 @@ type occurrence struct {
 	period string
 }
 
-// chunk is how many prompts one transaction creates.
-const chunk = 500
-
-func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c *store.CheckIn, now time.Time, sum *Summary) error {
+func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c *store.CheckIn, r *run) error {
 	sched, err := store.ParseSchedule(c.Schedule)
 	if err != nil {
 		p.log.Error("bad schedule", "team", ts.Team.Slug, "check_in", c.Name, "err", err)
 		return nil
 	}
-	occs, periods := p.occurrences(sched, ts, c, now)
+	occs, periods := p.occurrences(sched, ts, c, r.now)
 	have, err := p.db.PromptKeys(ctx, c.ID, periods)
 	if err != nil {
 		return fmt.Errorf("outbound: send due: %w", err)
@@ -131,15 +180,7 @@ func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, 
 			todo = append(todo, o)
 		}
 	}
-	for len(todo) > 0 {
-		n := min(chunk, len(todo))
-		err := p.db.InTx(ctx, func(tx *store.DB) error { return p.createPrompts(ctx, tx, ts, c, todo[:n], now, sum) })
-		if err != nil {
-			return fmt.Errorf("outbound: send due %s/%s: %w", ts.Team.Slug, c.Name, err)
-		}
-		todo = todo[n:]
-	}
-	return nil
+	return p.createChunks(ctx, ts, c, todo, r)
 }
 
 // occurrences lists each member's occurrences since the later of the
@@ -190,69 +231,6 @@ func (p *Prompter) location(name string) (*time.Location, error) {
 	}
 	p.locs.Store(name, l)
 	return l, nil
-}
-
-// createPrompts records one chunk of occurrences in tx: expired, skipped
-// or pending prompts, and for each pending one it creates, the composed
-// message and its delivery job. Occurrences another scheduler recorded
-// first are left alone.
-func (p *Prompter) createPrompts(ctx context.Context, tx *store.DB, ts *store.TeamSchedule, c *store.CheckIn, occs []occurrence, now time.Time, sum *Summary) error {
-	emails := make([]string, len(occs))
-	for i, o := range occs {
-		emails[i] = o.member.Email
-	}
-	sup, err := tx.SuppressedAmong(ctx, emails)
-	if err != nil {
-		return err
-	}
-	ps := make([]*store.Prompt, len(occs))
-	kinds := make([]string, len(occs))
-	for i, o := range occs {
-		ps[i], kinds[i] = p.newPrompt(ts, c, o, now, sup[strings.ToLower(o.member.Email)])
-	}
-	if _, err := tx.InsertPrompts(ctx, ps); err != nil {
-		return err
-	}
-	var pending []int
-	var ids []int64
-	for i, pr := range ps {
-		switch {
-		case pr.ID == 0: // another scheduler got there first
-		case pr.Status == store.PromptExpired:
-			sum.Expired++
-		case pr.Status == store.PromptSkipped:
-			sum.Skipped[kinds[i]]++
-		default:
-			pending = append(pending, i)
-			ids = append(ids, occs[i].member.ID)
-		}
-	}
-	return p.queuePrompts(ctx, tx, ts, c, occs, ps, pending, ids, sum)
-}
-
-func (p *Prompter) queuePrompts(ctx context.Context, tx *store.DB, ts *store.TeamSchedule, c *store.CheckIn, occs []occurrence, ps []*store.Prompt, pending []int, memberIDs []int64, sum *Summary) error {
-	if len(pending) == 0 {
-		return nil
-	}
-	open, err := tx.OpenActionItemsOf(ctx, memberIDs)
-	if err != nil {
-		return err
-	}
-	outs := make([]*store.OutboundMessage, 0, len(pending))
-	msgIDs := make(map[int64]string, len(pending))
-	for _, i := range pending {
-		out, err := p.promptMessage(ts, c, occs[i], ps[i], open[occs[i].member.ID])
-		if err != nil {
-			return err
-		}
-		outs = append(outs, out)
-		msgIDs[ps[i].ID] = out.MessageID
-	}
-	if _, err := tx.QueueOutboundMany(ctx, outs); err != nil {
-		return err
-	}
-	sum.Queued += len(outs)
-	return tx.SetPromptMessageIDs(ctx, msgIDs)
 }
 
 // newPrompt decides the status of one occurrence: expired when its window

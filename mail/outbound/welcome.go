@@ -62,7 +62,7 @@ func (p *Prompter) queueWelcome(ctx context.Context, ms store.Membership) (bool,
 		v.Digest = describeSchedule(team.DigestSchedule)
 	}
 	key := "welcome:" + strconv.FormatInt(team.ID, 10) + ":" + strconv.FormatInt(m.ID, 10)
-	out, err := p.compose(KindWelcome, key, m, nil, Message{}, v)
+	out, err := p.compose(KindWelcome, key, m, nil, Message{}, v, v.UnsubscribeURL)
 	if err != nil {
 		return false, err
 	}

@@ -3,6 +3,7 @@ package outbound_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,7 +82,43 @@ func TestRelayAuthFromURL(t *testing.T) {
 		as, _ := e.db.DeliveryAttempts(context.Background(), 1)
 		t.Fatalf("send: %+v %v; attempts %+v", res, err, as)
 	}
-	if got := sink.WaitFor(1, 5*time.Second); got[0].User != "relayuser" {
-		t.Errorf("AUTH user %q, want relayuser", got[0].User)
+	if got := sink.WaitFor(1, 5*time.Second); got[0].User != "relayuser" || !got[0].TLS {
+		t.Errorf("AUTH user %q (want relayuser), TLS %v", got[0].User, got[0].TLS)
+	}
+}
+
+// TestRelayImplicitTLS delivers to an smtps:// relay that speaks TLS from
+// the first byte, with AUTH from the URL, and fails temporarily (no
+// delivery, message kept queued) when the relay's certificate is not
+// trusted.
+func TestRelayImplicitTLS(t *testing.T) {
+	b := storetest.Backends(t)[0]
+	loc := mustLoc(t, "America/Sao_Paulo")
+	e := newEnv(t, b, time.Date(2026, 11, 20, 12, 0, 0, 0, loc), spec("America/Sao_Paulo", daily(8*time.Hour, 0), ana))
+	sink := mailtest.NewImplicitTLSSink(t)
+	relay := "smtps://relayuser:s3cret@" + sink.Addr()
+	untrusted, err := outbound.NewDeliverer(e.db, outbound.DelivererOptions{Relay: relay, Addresses: e.addrs,
+		Now: e.clock.Now, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer untrusted.Close()
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, loc)
+	e.clock.Set(now)
+	if _, res, err := outbound.SendAndDeliver(context.Background(), e.p, untrusted, now); err != nil || res.Deferred != 1 {
+		t.Fatalf("untrusted certificate: %+v %v, want one deferred", res, err)
+	}
+	d, err := outbound.NewDeliverer(e.db, outbound.DelivererOptions{Relay: relay, Addresses: e.addrs,
+		Now: e.clock.Now, TLSConfig: sink.ClientTLS()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if res, err := d.Flush(context.Background()); err != nil || res.Sent != 1 {
+		t.Fatalf("flush: %+v %v", res, err)
+	}
+	got := sink.Messages()
+	if len(got) != 1 || got[0].User != "relayuser" || !got[0].TLS || !strings.HasPrefix(got[0].From, "bounces+") {
+		t.Errorf("sink got %+v", got)
 	}
 }

@@ -77,10 +77,19 @@ func NewScheduleWorker(p *Prompter, now func() time.Time) *ScheduleWorker {
 }
 
 // Work implements river.Worker.
+// After scheduling it requeues messages whose deliverer died holding
+// them (a crashed `tidings prompts send`), so each gets a DeliverArgs job.
 func (w *ScheduleWorker) Work(ctx context.Context, _ *river.Job[store.SchedulePromptsArgs]) error {
 	sum, err := w.p.SendDue(ctx, w.now())
 	if err != nil {
 		return err
+	}
+	n, err := w.p.db.RequeueStaleOutbound(ctx, claimLease, 1000)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.p.log.Warn("requeued messages of a deliverer that stopped", "count", n)
 	}
 	if sum.Queued+sum.Reminders+sum.Expired > 0 || len(sum.Skipped) > 0 {
 		w.p.log.Info("prompts scheduled", "queued", sum.Queued, "reminders", sum.Reminders,
