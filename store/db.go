@@ -115,6 +115,7 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "cache_size(-32768)") // 32 MiB: batches of messages fit
 	q.Add("_txlock", "immediate")
 	return path + "?" + q.Encode()
 }
