@@ -2,12 +2,13 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // CreateInbound inserts m unless a message with the same DedupKey is
@@ -17,29 +18,113 @@ import (
 // defaults to InboundReceived and ReceivedAt to the store's clock. A database
 // that cannot be reached gives an error wrapping ErrUnavailable.
 func (db *DB) CreateInbound(ctx context.Context, m *InboundMessage) (bool, error) {
+	created, err := db.CreateInbounds(ctx, []*InboundMessage{m})
+	if err != nil {
+		return false, err
+	}
+	return created[0], nil
+}
+
+// inboundColumns are the columns CreateInbounds writes, in the order of
+// inboundValues.
+const inboundColumns = "dedup_key, message_id, mail_from, rcpt, remote, helo, raw, size, " +
+	"spf, dkim, dmarc, kind, status, reason, error, attempts, received_at"
+
+// CreateInbounds inserts ms with one multi-row statement (ON CONFLICT
+// (dedup_key) DO NOTHING), as CreateInbound does for one message: it sets
+// every message's ID, the existing row's for a duplicate, and reports per
+// message whether it was inserted. A DedupKey repeated within ms is
+// inserted once, for its first message. On error nothing is inserted; the
+// error wraps ErrUnavailable when the database cannot be reached. Inside
+// InTx the rows commit or roll back with the transaction.
+func (db *DB) CreateInbounds(ctx context.Context, ms []*InboundMessage) ([]bool, error) {
+	created := make([]bool, len(ms))
+	if len(ms) == 0 {
+		return created, nil
+	}
+	var q strings.Builder
+	q.WriteString("INSERT INTO inbound_messages (" + inboundColumns + ") VALUES ")
+	args := make([]any, 0, 17*len(ms))
+	keys := make([]string, len(ms))
+	for i, m := range ms {
+		vals, err := db.inboundValues(m)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?" + strings.Repeat(", ?", len(vals)-1) + ")")
+		args = append(args, vals...)
+		keys[i] = m.DedupKey
+	}
+	q.WriteString(" ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key")
+	inserted, err := db.inboundIDs(ctx, q.String(), args...)
+	if err != nil {
+		return nil, wrap("create inbound", err)
+	}
+	ids := maps.Clone(inserted)
+	var dups []string
+	for _, k := range keys {
+		if _, ok := inserted[k]; !ok {
+			dups = append(dups, k)
+		}
+	}
+	if len(dups) > 0 {
+		existing, err := db.inboundIDs(ctx, "SELECT id, dedup_key FROM inbound_messages WHERE dedup_key IN ?", dups)
+		if err != nil {
+			return nil, wrap("create inbound: find duplicates", err)
+		}
+		maps.Copy(ids, existing)
+	}
+	for i, m := range ms {
+		m.ID = ids[m.DedupKey]
+		if _, ok := inserted[m.DedupKey]; ok {
+			created[i] = true
+			delete(inserted, m.DedupKey) // a repeat later in ms is a duplicate
+		}
+	}
+	return created, nil
+}
+
+// inboundValues defaults m's Status and ReceivedAt and returns the values
+// of inboundColumns.
+func (db *DB) inboundValues(m *InboundMessage) ([]any, error) {
 	if m.Status == "" {
 		m.Status = InboundReceived
 	}
 	if m.ReceivedAt.IsZero() {
 		m.ReceivedAt = db.now().UTC()
 	}
-	res := db.gorm.WithContext(ctx).
-		Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "dedup_key"}}, DoNothing: true}).
-		Create(m)
-	if res.Error != nil {
-		return false, wrap("create inbound", res.Error)
-	}
-	if res.RowsAffected > 0 {
-		return true, nil
-	}
-	var id int64
-	err := db.gorm.WithContext(ctx).Model(&InboundMessage{}).
-		Where("dedup_key = ?", m.DedupKey).Select("id").Take(&id).Error
+	rcpt, err := json.Marshal(m.Rcpt)
 	if err != nil {
-		return false, wrap("create inbound: find duplicate", err)
+		return nil, fmt.Errorf("store: create inbound: recipients: %w", err)
 	}
-	m.ID = id
-	return false, nil
+	raw := m.Raw
+	if raw == nil {
+		raw = []byte{}
+	}
+	return []any{m.DedupKey, m.MessageID, m.MailFrom, string(rcpt), m.Remote, m.Helo, raw, m.Size,
+		m.SPF, m.DKIM, m.DMARC, m.Kind, m.Status, m.Reason, m.Error, m.Attempts, m.ReceivedAt}, nil
+}
+
+// inboundIDs runs a query returning (id, dedup_key) rows and maps key to id.
+func (db *DB) inboundIDs(ctx context.Context, query string, args ...any) (map[string]int64, error) {
+	rows, err := db.gorm.WithContext(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, err
+		}
+		ids[key] = id
+	}
+	return ids, rows.Err()
 }
 
 // InboundByID returns the stored message with its raw bytes, or

@@ -3,9 +3,12 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/store/storetest"
 )
@@ -136,4 +139,96 @@ func TestInboundAttemptAndOutcome(t *testing.T) {
 			t.Errorf("finish missing = %v", err)
 		}
 	})
+}
+
+func TestCreateInboundsInOneStatement(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		at := time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC)
+		old := inboundMsg("k-old", "", at)
+		if _, err := db.CreateInbound(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		batch := []*store.InboundMessage{
+			inboundMsg("k-new1", "", at), inboundMsg("k-old", "", at),
+			inboundMsg("k-new2", "", at), inboundMsg("k-new1", "", at),
+		}
+		created, err := db.CreateInbounds(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []bool{true, false, true, false}; !slices.Equal(created, want) {
+			t.Errorf("created = %v, want %v", created, want)
+		}
+		if batch[1].ID != old.ID || batch[3].ID != batch[0].ID || batch[0].ID == batch[2].ID || batch[0].ID == 0 {
+			t.Errorf("IDs = %d %d %d %d (old %d)", batch[0].ID, batch[1].ID, batch[2].ID, batch[3].ID, old.ID)
+		}
+		for _, m := range batch {
+			got, err := db.InboundByID(ctx, m.ID)
+			if err != nil || got.DedupKey != m.DedupKey || got.Status != store.InboundReceived ||
+				got.Rcpt[0] != "reply+x@tidings.example.com" || !got.ReceivedAt.Equal(at) || string(got.Raw) != string(m.Raw) {
+				t.Errorf("row %d = %+v, %v", m.ID, got, err)
+			}
+		}
+		if all, err := db.FindInbound(ctx, store.InboundFilter{}); err != nil || len(all) != 3 {
+			t.Errorf("%d rows stored, want 3 (%v)", len(all), err)
+		}
+	})
+}
+
+func TestCreateInboundsRollBackTogether(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		err := db.InTx(ctx, func(tx *store.DB) error {
+			_, err := tx.CreateInbounds(ctx, []*store.InboundMessage{inboundMsg("k1", "", time.Time{}), inboundMsg("k2", "", time.Time{})})
+			return errors.Join(err, boom)
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx = %v", err)
+		}
+		if rows, err := db.FindInbound(ctx, store.InboundFilter{}); err != nil || len(rows) != 0 {
+			t.Errorf("rolled-back batch left %d rows, %v", len(rows), err)
+		}
+	})
+}
+
+// plainInboundArgs is store.ProcessInboundArgs without the river:"unique"
+// tag, to measure what River's unique check costs on insert.
+type plainInboundArgs struct {
+	InboundID int64 `json:"inbound_id"`
+}
+
+func (plainInboundArgs) Kind() string { return "process_inbound_plain" }
+
+// BenchmarkEnqueueInboundJobs inserts the jobs of one group commit (64
+// messages) in a transaction, with and without River's unique-job check,
+// on each backend:
+//
+//	TIDINGS_TEST_DATABASE_URL=… go test ./store/ -run '^$' -bench EnqueueInboundJobs -benchtime 200x
+func BenchmarkEnqueueInboundJobs(b *testing.B) {
+	const batch = 64
+	for _, be := range storetest.Backends(b) {
+		for _, unique := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/unique=%v", be.Name, unique), func(b *testing.B) {
+				db, _ := be.Open(b, store.Options{})
+				ctx := context.Background()
+				var next int64
+				for b.Loop() {
+					params := make([]river.InsertManyParams, batch)
+					for i := range params {
+						next++
+						params[i].Args = plainInboundArgs{InboundID: next}
+						if unique {
+							params[i].Args = store.ProcessInboundArgs{InboundID: next}
+						}
+					}
+					if err := db.InTx(ctx, func(tx *store.DB) error { return tx.EnqueueMany(ctx, params) }); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/job")
+			})
+		}
+	}
 }

@@ -6,7 +6,8 @@
 // checked at RCPT TO (reply+TOKEN and bounces+TOKEN must verify, meetings+TEAM
 // must name a team, anything else is refused with 550 before DATA, so there
 // is no backscatter). A message is answered 250 only after it and the job
-// that will process it are committed in one transaction; when the database
+// that will process it are committed in one transaction (group commit:
+// messages arriving together share one transaction); when the database
 // is down or slow the sender gets 451 and retries. Processing (parsing with
 // mail/reply, sender checks, applying answers, commands, bounces and meeting
 // summaries) is a River job that ends every message in a recorded state:

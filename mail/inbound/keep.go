@@ -33,8 +33,42 @@ const maxDedupKey = 512
 // all. It reports the row ID and whether the message was new: a message
 // already kept (same dedup key) is not stored again and gets no new job.
 func keep(ctx context.Context, db *store.DB, env Envelope, raw []byte, received string, now time.Time, job *river.InsertOpts) (int64, bool, error) {
+	in := newInbound(env, raw, received, now)
+	created, err := keepAll(ctx, db, []*store.InboundMessage{in}, job)
+	if err != nil {
+		return 0, false, err
+	}
+	return in.ID, created[0], nil
+}
+
+// keepAll stores messages with one multi-row insert and enqueues one job
+// per new message, all in one transaction. It sets every message's ID and
+// reports which were new; on error nothing is kept.
+func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job *river.InsertOpts) ([]bool, error) {
+	var created []bool
+	err := db.InTx(ctx, func(tx *store.DB) error {
+		var err error
+		if created, err = tx.CreateInbounds(ctx, ins); err != nil {
+			return err
+		}
+		jobs := make([]river.InsertManyParams, 0, len(ins))
+		for i, in := range ins {
+			if created[i] {
+				jobs = append(jobs, river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: in.ID}, InsertOpts: job})
+			}
+		}
+		return tx.EnqueueMany(ctx, jobs)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("inbound: keep message: %w", err)
+	}
+	return created, nil
+}
+
+// newInbound is the row that keeps raw, received over env.
+func newInbound(env Envelope, raw []byte, received string, now time.Time) *store.InboundMessage {
 	msgID := messageID(raw)
-	in := &store.InboundMessage{
+	return &store.InboundMessage{
 		DedupKey:   dedupKey(msgID, env.Rcpt, raw),
 		MessageID:  msgID,
 		MailFrom:   strings.ToLower(env.MailFrom),
@@ -46,18 +80,6 @@ func keep(ctx context.Context, db *store.DB, env Envelope, raw []byte, received 
 		Status:     store.InboundReceived,
 		ReceivedAt: now.UTC(),
 	}
-	var created bool
-	err := db.InTx(ctx, func(tx *store.DB) error {
-		var err error
-		if created, err = tx.CreateInbound(ctx, in); err != nil || !created {
-			return err
-		}
-		return tx.Enqueue(ctx, store.ProcessInboundArgs{InboundID: in.ID}, job)
-	})
-	if err != nil {
-		return 0, false, fmt.Errorf("inbound: keep message: %w", err)
-	}
-	return in.ID, created, nil
 }
 
 // messageID returns the Message-ID without angle brackets, or "" when the

@@ -11,6 +11,7 @@ type receiverMetrics struct {
 	accepted prometheus.Counter
 	rejected *prometheus.CounterVec
 	stored   prometheus.Counter
+	batch    prometheus.Histogram
 }
 
 // processMetrics count what the pipeline decided.
@@ -28,6 +29,9 @@ func newReceiverMetrics(reg prometheus.Registerer) *receiverMetrics {
 			Help: "Commands refused, by reason."}, []string{"reason"})),
 		stored: register(reg, prometheus.NewCounter(prometheus.CounterOpts{Name: "tidings_inbound_stored_total",
 			Help: "New messages stored (duplicates excluded)."})),
+		batch: register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{Name: "tidings_inbound_commit_batch_messages",
+			Help:    "Messages committed together by one store transaction (group commit).",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64}})),
 	}
 }
 

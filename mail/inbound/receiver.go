@@ -26,11 +26,11 @@ type Receiver struct {
 	base   context.Context
 	cancel context.CancelFunc
 
+	// keeper commits the messages of all sessions in groups.
+	keeper *keeper
+
 	mu sync.Mutex
 	ln net.Listener
-	// pending counts store calls still running after their session
-	// answered 451 on StoreTimeout.
-	pending sync.WaitGroup
 }
 
 // NewReceiver returns a receiver storing into db. Invalid options (no
@@ -40,6 +40,9 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r := &Receiver{db: db, opts: opts, optsErr: err, m: newReceiverMetrics(opts.Registerer),
 		log: opts.Logger.With("component", "inbound")}
 	r.base, r.cancel = context.WithCancel(context.Background())
+	r.keeper = newKeeper(r.base, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
+		return keepAll(ctx, db, ins, nil)
+	}, func(n int) { r.m.batch.Observe(float64(n)) })
 	s := smtp.NewServer(smtp.BackendFunc(r.newSession))
 	s.Domain = opts.Hostname
 	s.MaxMessageBytes = opts.MaxMessageBytes
@@ -63,6 +66,7 @@ func (r *Receiver) Serve(ln net.Listener) error {
 	r.mu.Lock()
 	r.ln = ln
 	r.mu.Unlock()
+	r.keeper.start()
 	lim := newLimitListener(ln, r.opts.MaxConnections, func() {
 		r.m.rejected.WithLabelValues("too_many_connections").Inc()
 	})
@@ -111,17 +115,20 @@ func (r *Receiver) Addr() net.Addr {
 }
 
 // Shutdown stops accepting connections and waits for open sessions to
-// finish; a message being received is stored and answered. When ctx ends
-// first, the remaining connections are closed, their unanswered messages
-// are not acknowledged (senders retry), and ctx's error is returned.
+// finish; a message being received is stored and answered. Then it stops
+// the keeper once its last batch is committed. When ctx ends first, the
+// remaining connections are closed, the batch in hand is cancelled, their
+// unanswered messages are not acknowledged (senders retry), and ctx's
+// error is returned.
 func (r *Receiver) Shutdown(ctx context.Context) error {
 	err := r.srv.Shutdown(ctx)
 	if ctx.Err() == nil {
-		r.waitPending(ctx)
+		r.keeper.stop(ctx)
 	}
 	if ctx.Err() != nil {
 		r.cancel()
 		r.srv.Close()
+		r.keeper.stop(ctx) // returns at once; the keeper ends after its batch
 		return fmt.Errorf("inbound: shutdown: %w", ctx.Err())
 	}
 	r.cancel()
@@ -129,17 +136,6 @@ func (r *Receiver) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	return fmt.Errorf("inbound: shutdown: %w", err)
-}
-
-// waitPending waits for store calls that outlived their session, or for
-// ctx to end.
-func (r *Receiver) waitPending(ctx context.Context) {
-	done := make(chan struct{})
-	go func() { r.pending.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
 }
 
 // slogPrinter adapts slog to go-smtp's Logger for its internal errors

@@ -3,7 +3,6 @@ package inbound
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -48,17 +47,26 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// Data reads the message within the size limit, keeps it with its job and
-// only then lets go-smtp answer 250.
+// Data reads the message within the size limit, hands it to the keeper,
+// which commits it with its job (grouped with other sessions' messages),
+// and only then lets go-smtp answer 250. When the commit fails or takes
+// longer than StoreTimeout the answer is 451; the keeper does not need the
+// database to honour the deadline (SQLite waits out its busy timeout
+// first). Should a batch commit after its session gave up, the sender's
+// retry is found by its dedup key and acknowledged without a second job.
 func (s *session) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return s.fail("data", err)
 	}
-	id, created, err := s.r.keepWithin(s.env, raw)
-	if err != nil {
-		return s.fail("data", err)
+	now := s.r.opts.Now()
+	ctx, cancel := context.WithTimeout(s.r.base, s.r.opts.StoreTimeout)
+	defer cancel()
+	k := s.r.keeper.submit(ctx, newInbound(s.env, raw, receivedHeader(s.env, s.r.opts.Hostname, now), now))
+	if k.err != nil {
+		return s.fail("data", k.err)
 	}
+	id, created := k.id, k.created
 	s.r.m.accepted.Inc()
 	if created {
 		s.r.m.stored.Inc()
@@ -67,37 +75,11 @@ func (s *session) Data(r io.Reader) error {
 	return nil
 }
 
-// stored is the result of keep.
+// stored is the result of keeping one message.
 type stored struct {
 	id      int64
 	created bool
 	err     error
-}
-
-// keepWithin keeps raw and answers within StoreTimeout even when the
-// database does not honour the deadline itself (SQLite waits out its busy
-// timeout before looking at the context). On timeout the store call goes on
-// in the background with an expired context, so its transaction rolls
-// back; should its commit have won the race, the sender's retry finds the
-// message by its dedup key and is acknowledged without a second job.
-// Shutdown waits for such calls.
-func (r *Receiver) keepWithin(env Envelope, raw []byte) (int64, bool, error) {
-	now := r.opts.Now()
-	ctx, cancel := context.WithTimeout(r.base, r.opts.StoreTimeout)
-	done := make(chan stored, 1)
-	r.pending.Add(1)
-	go func() {
-		defer r.pending.Done()
-		defer cancel()
-		id, created, err := keep(ctx, r.db, env, raw, receivedHeader(env, r.opts.Hostname, now), now, nil)
-		done <- stored{id, created, err}
-	}()
-	select {
-	case k := <-done:
-		return k.id, k.created, k.err
-	case <-ctx.Done():
-		return 0, false, fmt.Errorf("inbound: keep message: %w", ctx.Err())
-	}
 }
 
 // fail logs err once and returns the SMTP reply for it.
