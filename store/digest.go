@@ -18,13 +18,19 @@ const (
 // DigestData is everything one team's digest for one period needs, loaded
 // by LoadDigest in a fixed number of queries whatever the team's size.
 type DigestData struct {
-	Team     Team
-	Members  []TeamMember // every membership, ordered by name
-	CheckIns []CheckIn    // in declaration order
-	// Prompts are the team's prompts due in [From, To), ordered by member
-	// and due time.
+	Team Team
+	// Members are every membership, ordered by name, with the member
+	// fields a digest reads: ID, Email, Name, Timezone, PausedUntil,
+	// AwayUntil, Unsubscribed (not Aliases nor timestamps), Role, Location.
+	Members  []TeamMember
+	CheckIns []CheckIn // in declaration order
+	// Prompts are the team's prompts due in [From, To), ordered by due time
+	// (then status, member, ID), with ID, CheckInID, MemberID, TeamID,
+	// DueAt, Status and Reason filled.
 	Prompts []Prompt
-	// Updates are the current answers to Prompts, ordered by answer time.
+	// Updates are the current answers to Prompts, in the order of their
+	// prompts, with ID, PromptID, MemberID, TeamID, CheckInID, Answers,
+	// HasBlocker, Version and AnsweredAt filled.
 	Updates []Update
 	// Previous counts the prompts of the period before (the same length of
 	// time ending at From).
@@ -75,9 +81,10 @@ type PromptCounts struct {
 // LoadDigest loads the data of team's digest for the period [from, to): its
 // members, check-ins, the prompts due in the period with their updates, the
 // blockers carried over from earlier periods, the counts of the previous
-// period of equal length, answer streaks, meeting notes and action items. It runs a constant number of queries (no query
-// per member). A missing team gives ErrNotFound; database failures wrap
-// ErrUnavailable.
+// period of equal length, answer streaks, meeting notes and action items.
+// It runs a constant number of queries (nine, none per member). A missing
+// team gives ErrNotFound; an unreachable database or a cancelled context
+// wraps ErrUnavailable.
 func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to time.Time) (*DigestData, error) {
 	from, to = from.UTC(), to.UTC()
 	team, err := db.TeamByID(ctx, teamID)
@@ -85,23 +92,14 @@ func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to time.Time) 
 		return nil, err
 	}
 	d := &DigestData{Team: *team}
-	if d.Members, err = db.FindTeamMembers(ctx, teamID); err != nil {
+	if d.Members, err = db.loadDigestMembers(ctx, team); err != nil {
 		return nil, err
 	}
 	if d.CheckIns, err = db.FindCheckIns(ctx, teamID); err != nil {
 		return nil, err
 	}
-	g := db.gorm.WithContext(ctx)
-	err = g.Where("team_id = ? AND due_at >= ? AND due_at < ?", teamID, from, to).
-		Order("member_id, due_at, id").Find(&d.Prompts).Error
-	if err != nil {
-		return nil, wrap("load digest prompts", err)
-	}
-	err = g.Where("prompt_id IN (?)", g.Model(&Prompt{}).Select("id").
-		Where("team_id = ? AND due_at >= ? AND due_at < ?", teamID, from, to)).
-		Order("answered_at, id").Find(&d.Updates).Error
-	if err != nil {
-		return nil, wrap("load digest updates", err)
+	if err := db.loadDigestPrompts(ctx, d, from, to); err != nil {
+		return nil, err
 	}
 	if d.Previous, err = db.countPrompts(ctx, teamID, from.Add(-to.Sub(from)), from); err != nil {
 		return nil, err

@@ -231,3 +231,117 @@ func TestLoadDigestCarriedBlockers(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadDigestFields proves that LoadDigest's direct scans give the
+// documented fields the same values as gorm's full reads: escaped and
+// non-ASCII answers, null answers, edits, blockers, sub-second and
+// non-UTC times, reasons, away/paused/unsubscribed members and the team's
+// zone for a member without one; prompts in due order, updates in their
+// prompts' order.
+func TestLoadDigestFields(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			db, dsn := b.Open(t, store.Options{})
+			raw := rawGorm(t, dsn)
+			ctx := context.Background()
+			team, from := seedFields(t, db, raw)
+			got, err := db.LoadDigest(ctx, team.ID, from, from.AddDate(0, 0, 7))
+			must(t, err)
+			var prompts []store.Prompt
+			must(t, raw.Where("team_id = ? AND due_at >= ? AND due_at < ?", team.ID, from, from.AddDate(0, 0, 7)).
+				Order("due_at, status, member_id, id").Find(&prompts).Error)
+			var updates []store.Update
+			for _, p := range prompts {
+				var u store.Update
+				if err := raw.Where("prompt_id = ?", p.ID).Take(&u).Error; err == nil {
+					updates = append(updates, u)
+				}
+			}
+			ms, err := db.FindTeamMembers(ctx, team.ID)
+			must(t, err)
+			want := digestFields(&store.DigestData{Members: ms, Prompts: prompts, Updates: updates})
+			if diff := cmp.Diff(want, digestFields(got)); diff != "" {
+				t.Errorf("loaded (-gorm +LoadDigest):\n%s", diff)
+			}
+			if len(prompts) != 4 || len(updates) != 2 || ms[0].AwayUntil == nil || !ms[1].Unsubscribed || ms[2].Location != team.Timezone {
+				t.Errorf("fixture: %d prompts, %d updates, members %+v", len(prompts), len(updates), ms)
+			}
+		})
+	}
+}
+
+// seedFields writes TestLoadDigestFields' team: three members (Ana away,
+// Ben paused and unsubscribed, Chen without a zone) and prompts around the
+// week from the returned start.
+func seedFields(t *testing.T, db *store.DB, raw *gorm.DB) (*store.Team, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	specs := exampleSpecs()
+	specs[0].Members = append(specs[0].Members, store.MemberSpec{Email: "chen@example.com", Name: "Chen Wei"})
+	if _, err := db.Sync(ctx, specs); err != nil {
+		t.Fatal(err)
+	}
+	team, _ := db.FindTeam(ctx, "platform")
+	ms, _ := db.FindTeamMembers(ctx, team.ID)
+	cis, _ := db.FindCheckIns(ctx, team.ID)
+	ana, ben, chen := ms[0].ID, ms[1].ID, ms[2].ID
+	away := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	must(t, raw.Model(&store.Member{}).Where("id = ?", ana).Update("away_until", away).Error)
+	must(t, raw.Model(&store.Member{}).Where("id = ?", ben).
+		Updates(map[string]any{"paused_until": away.AddDate(0, 1, 0), "unsubscribed": true}).Error)
+	from := time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC)
+	ist := time.FixedZone("IST", 5*3600+1800)
+	add := func(member int64, due time.Time, status, reason string, u *store.Update) {
+		p := store.Prompt{CheckInID: cis[0].ID, MemberID: member, TeamID: team.ID, Period: due.UTC().Format("2006-01-02"),
+			DueAt: due, Status: status, Reason: reason}
+		must(t, db.CreatePrompt(ctx, &p))
+		if u != nil {
+			u.PromptID, u.MemberID, u.TeamID, u.CheckInID, u.Period = p.ID, member, team.ID, cis[0].ID, p.Period
+			must(t, raw.Create(u).Error)
+		}
+	}
+	add(chen, from.Add(50*time.Hour), store.PromptAnswered, "", &store.Update{Version: 1, AnsweredAt: from.Add(51 * time.Hour)})
+	add(ana, from.Add(26*time.Hour+123456*time.Microsecond).In(ist), store.PromptAnswered, "", &store.Update{
+		Answers: []store.Answer{{Key: "done", Question: "What did you get done?", Text: "<script>alert(\"x\")</script> & \"quotes\"\n\tnext line"},
+			{Key: "blockers", Text: "Überweisung blockiert — 待办 🚧 \u2028"}},
+		HasBlocker: true, Version: 3, AnsweredAt: from.Add(30*time.Hour + 987654*time.Microsecond).In(ist)})
+	add(ana, from.Add(74*time.Hour), store.PromptSkipped, "away until 30 Nov", nil)
+	add(ben, from.Add(26*time.Hour), store.PromptExpired, "no reply", nil)
+	add(ben, from.Add(-24*time.Hour), store.PromptAnswered, "", &store.Update{Version: 1, AnsweredAt: from}) // before the period
+
+	return team, from
+}
+
+// digestFields keeps the members', prompts' and updates' fields that
+// DigestData documents, times in UTC.
+func digestFields(d *store.DigestData) *store.DigestData {
+	utc := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		u := t.UTC()
+		return &u
+	}
+	out := &store.DigestData{}
+	for _, m := range d.Members {
+		out.Members = append(out.Members, store.TeamMember{Member: store.Member{ID: m.ID, Email: m.Email, Name: m.Name,
+			Timezone: m.Timezone, PausedUntil: utc(m.PausedUntil), AwayUntil: utc(m.AwayUntil), Unsubscribed: m.Unsubscribed},
+			Role: m.Role, Location: m.Location})
+	}
+	for _, p := range d.Prompts {
+		out.Prompts = append(out.Prompts, store.Prompt{ID: p.ID, CheckInID: p.CheckInID, MemberID: p.MemberID, TeamID: p.TeamID,
+			DueAt: p.DueAt.UTC(), Status: p.Status, Reason: p.Reason})
+	}
+	for _, u := range d.Updates {
+		out.Updates = append(out.Updates, store.Update{ID: u.ID, PromptID: u.PromptID, MemberID: u.MemberID, TeamID: u.TeamID,
+			CheckInID: u.CheckInID, Answers: u.Answers, HasBlocker: u.HasBlocker, Version: u.Version, AnsweredAt: u.AnsweredAt.UTC()})
+	}
+	return out
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -88,14 +88,14 @@ const (
 // Prompt is one occurrence of a check-in for one member. The unique index on
 // (check-in, member, period) makes scheduling idempotent across instances.
 type Prompt struct {
-	ID         int64  `gorm:"primaryKey"`
-	CheckInID  int64  `gorm:"not null;uniqueIndex:ux_prompt_period"`
-	MemberID   int64  `gorm:"not null;uniqueIndex:ux_prompt_period;index"`
-	TeamID     int64  `gorm:"not null;index"`
-	Period     string `gorm:"size:16;not null;uniqueIndex:ux_prompt_period"`
-	DueAt      time.Time
+	ID         int64     `gorm:"primaryKey"`
+	CheckInID  int64     `gorm:"not null;uniqueIndex:ux_prompt_period"`
+	MemberID   int64     `gorm:"not null;uniqueIndex:ux_prompt_period;index;index:ix_prompt_team_due,priority:4"`
+	TeamID     int64     `gorm:"not null;index;index:ix_prompt_team_due,priority:1"`
+	Period     string    `gorm:"size:16;not null;uniqueIndex:ux_prompt_period"`
+	DueAt      time.Time `gorm:"index:ix_prompt_team_due,priority:2"`
 	ExpiresAt  time.Time
-	Status     string `gorm:"size:16;not null;index"`
+	Status     string `gorm:"size:16;not null;index;index:ix_prompt_team_due,priority:3"`
 	Reason     string // why skipped/expired/failed
 	MessageID  string
 	SentAt     *time.Time
