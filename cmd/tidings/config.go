@@ -41,6 +41,7 @@ type ServerConfig struct {
 	Templates  string `yaml:"templates"`  // directory overriding the embedded templates
 	PublicURL  string `yaml:"public_url"` // base of unsubscribe links
 	LogLevel   string `yaml:"log_level"`  // debug, info, warn, error
+	Workers    int    `yaml:"workers"`    // concurrent jobs (processing replies, delivering, digests)
 	DKIM       struct {
 		Domain   string `yaml:"domain"`
 		Selector string `yaml:"selector"`
@@ -128,6 +129,7 @@ func defaultServer() ServerConfig {
 	s.SMTP.WriteTimeout = Duration(60 * time.Second)
 	s.SMTP.StoreTimeout = Duration(10 * time.Second)
 	s.Pool.Size = 4
+	s.Workers = 8
 	return s
 }
 
@@ -363,8 +365,8 @@ func (c *Config) validateServer() error {
 	if s.DKIM.KeyFile != "" && s.DKIM.Selector == "" {
 		return c.errAt("dkim needs a selector with its key_file", at("dkim"))
 	}
-	if s.SMTP.MaxMessageBytes <= 0 || s.SMTP.MaxRecipients <= 0 || s.SMTP.MaxConnections <= 0 || s.Pool.Size <= 0 {
-		return c.errAt("smtp limits and pool size must be positive", at("smtp"))
+	if s.SMTP.MaxMessageBytes <= 0 || s.SMTP.MaxRecipients <= 0 || s.SMTP.MaxConnections <= 0 || s.Pool.Size <= 0 || s.Workers <= 0 {
+		return c.errAt("smtp limits, pool size and workers must be positive", at("smtp"))
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func newServices(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logge
 	if s.deliverer, err = d.deliverer(); err != nil {
 		return nil, err
 	}
-	if err := s.newJobs(reg); err != nil {
+	if err := s.newJobs(); err != nil {
 		s.deliverer.Close()
 		return nil, err
 	}
@@ -59,7 +59,7 @@ func newServices(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logge
 // delivering outbound mail, processing inbound mail, the prompt scheduler
 // and the digest scheduler. River elects one leader among instances to
 // enqueue periodic jobs, and hands each job to one worker.
-func (s *services) newJobs(reg prometheus.Registerer) error {
+func (s *services) newJobs() error {
 	d := s.deps
 	proc, err := d.processor()
 	if err != nil {
@@ -77,11 +77,15 @@ func (s *services) newJobs(reg prometheus.Registerer) error {
 	river.AddWorker(workers, digest.NewScheduleWorker(digest.NewScheduler(s.db, digest.SchedulerOptions{Logger: s.log}), d.now))
 	periodic := append(outbound.PeriodicJobs(), digest.PeriodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
+		// server.workers trades receiving speed during a burst against how
+		// fast the burst is applied: processing a reply costs CPU that the
+		// SMTP sessions share (README, "Benchmarks").
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: d.cfg.Server.Workers}},
 		Workers:           workers,
 		PeriodicJobs:      periodic,
 		Logger:            s.log.With("component", "jobs"),
-		FetchPollInterval: 200 * time.Millisecond,
+		FetchCooldown:     20 * time.Millisecond,
+		FetchPollInterval: 50 * time.Millisecond,
 	})
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)

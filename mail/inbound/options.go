@@ -69,7 +69,8 @@ type Options struct {
 	TrustedAuthServID string
 	// RequireDMARC quarantines replies without dmarc=pass.
 	RequireDMARC bool
-	// LookupTXT resolves DKIM keys (default net.LookupTXT).
+	// LookupTXT resolves DKIM keys and DMARC policies (default: the system
+	// resolver with a 3 s deadline per lookup and a 5-minute cache).
 	LookupTXT func(domain string) ([]string, error)
 
 	Logger     *slog.Logger          // default: discard
@@ -83,6 +84,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.LookupTXT == nil {
+		o.LookupTXT = newTXTResolver(o.Now).LookupTXT
 	}
 	if o.Addresses.Signer == nil || o.Addresses.Domain == "" {
 		return o, errors.New("inbound: options: Addresses needs a Domain and a Signer")
