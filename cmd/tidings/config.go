@@ -129,7 +129,7 @@ func defaultServer() ServerConfig {
 	s.SMTP.WriteTimeout = Duration(60 * time.Second)
 	s.SMTP.StoreTimeout = Duration(10 * time.Second)
 	s.Pool.Size = 4
-	s.Workers = 8
+	s.Workers = 4
 	return s
 }
 
