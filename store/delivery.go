@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -35,7 +36,8 @@ type Delivery struct {
 
 // RecordDeliveries stores the outcomes in one transaction. Every attempt
 // and outcome is recorded: a success on the message row itself (status
-// sent, sent_at, attempts+1, envelope sender) and its prompt (sent), each
+// sent, sent_at, attempts+1, and the envelope sender when the row was
+// stored without one) and its prompt (sent), each
 // failed attempt as a DeliveryAttempt row plus the message's status,
 // attempts and last error, its prompt (failed, with the error as reason,
 // when the failure is final) and any suppression. A temporary failure
@@ -81,15 +83,17 @@ func (db *DB) RecordDeliveries(ctx context.Context, ds []Delivery) error {
 	return wrap("record deliveries", err)
 }
 
-// recordSent marks successful deliveries sent, with their envelope
-// senders, in one UPDATE … FROM (VALUES …), and their prompts.
+// recordSent marks successful deliveries sent in one UPDATE of their
+// small rows, fills in the envelope senders of those stored without one
+// (queued with an empty MailFrom), and moves their prompts.
 func (db *DB) recordSent(ctx context.Context, ds []Delivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
 	var at time.Time
 	var prompts []int64
-	from := make([]idText, len(ds))
+	ids := make([]int64, len(ds))
+	from := make(map[int64]string, len(ds))
 	for i, d := range ds {
 		if d.At.After(at) {
 			at = d.At
@@ -97,14 +101,26 @@ func (db *DB) recordSent(ctx context.Context, ds []Delivery) error {
 		if d.Kind == "prompt" && d.PromptID != 0 {
 			prompts = append(prompts, d.PromptID)
 		}
-		from[i] = idText{d.OutboundID, d.MailFrom}
+		ids[i], from[d.OutboundID] = d.OutboundID, d.MailFrom
 	}
-	err := db.setByID(ctx, "outbound_messages", "mail_from", from,
-		"status = ?, attempts = attempts + 1, last_error = '', sent_at = ?, updated_at = ?", OutboundSent, at.UTC(), db.now().UTC())
-	if err != nil || len(prompts) == 0 {
+	g := db.gorm.WithContext(ctx)
+	var blank []int64
+	if err := g.Model(&OutboundMessage{}).Where("id IN ? AND mail_from = ''", ids).Pluck("id", &blank).Error; err != nil {
 		return err
 	}
-	return db.gorm.WithContext(ctx).Model(&Prompt{}).Where("id IN ? AND status = ?", prompts, PromptPending).
+	err := g.Exec("UPDATE outbound_messages SET status = ?, attempts = attempts + 1, last_error = '', sent_at = ?, updated_at = ? WHERE id IN ?",
+		OutboundSent, at.UTC(), db.now().UTC(), ids).Error
+	if err != nil {
+		return err
+	}
+	fill := make([]idText, len(blank))
+	for i, id := range blank {
+		fill[i] = idText{id, from[id]}
+	}
+	if err := db.setByID(ctx, "outbound_messages", "mail_from", fill, ""); err != nil || len(prompts) == 0 {
+		return err
+	}
+	return g.Model(&Prompt{}).Where("id IN ? AND status = ?", prompts, PromptPending).
 		Updates(map[string]any{"status": PromptSent, "sent_at": at.UTC()}).Error
 }
 
@@ -117,8 +133,8 @@ type idText struct {
 // setByID sets column to a per-row text value, and the assignments in set
 // (with ? placeholders for setArgs), on the rows of table whose IDs are in
 // vals, in one statement: UPDATE … FROM (VALUES …) on PostgreSQL; on
-// SQLite, whose UPDATE … FROM copies every whole row (message bodies
-// included) into a temporary table, a lookup in a VALUES CTE instead.
+// SQLite, whose UPDATE … FROM copies every whole row into a temporary
+// table, a lookup in a VALUES CTE instead.
 func (db *DB) setByID(ctx context.Context, table, column string, vals []idText, set string, setArgs ...any) error {
 	if len(vals) == 0 {
 		return nil
@@ -182,4 +198,75 @@ func (db *DB) promptDelivered(ctx context.Context, d Delivery) error {
 		return q.Updates(map[string]any{"status": PromptFailed, "reason": d.Error}).Error
 	}
 	return nil
+}
+
+// insertBodies stores the bodies of the messages that have an ID (those
+// just created), in one statement.
+func (db *DB) insertBodies(ctx context.Context, ms []*OutboundMessage) error {
+	var sb strings.Builder
+	args := make([]any, 0, 2*len(ms))
+	for _, m := range ms {
+		if m.ID == 0 {
+			continue
+		}
+		if len(args) > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString("(?,?)")
+		raw := m.Raw
+		if raw == nil {
+			raw = []byte{}
+		}
+		args = append(args, m.ID, raw)
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	return db.gorm.WithContext(ctx).Exec("INSERT INTO outbound_bodies (outbound_id, raw) VALUES "+sb.String(), args...).Error
+}
+
+// loadBodies fills the Raw of each message from its OutboundBody, a few
+// hundred messages per query.
+func (db *DB) loadBodies(ctx context.Context, ms []*OutboundMessage) error {
+	const perQuery = 500
+	for len(ms) > 0 {
+		part := ms[:min(len(ms), perQuery)]
+		ms = ms[len(part):]
+		byID := make(map[int64]*OutboundMessage, len(part))
+		ids := make([]int64, len(part))
+		for i, m := range part {
+			byID[m.ID], ids[i] = m, m.ID
+		}
+		rows, err := db.gorm.WithContext(ctx).Raw("SELECT outbound_id, raw FROM outbound_bodies WHERE outbound_id IN ?", ids).Rows()
+		if err != nil {
+			return err
+		}
+		if err := scanBodies(rows, byID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanBodies(rows *sql.Rows, byID map[int64]*OutboundMessage) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			return err
+		}
+		if m := byID[id]; m != nil {
+			m.Raw = raw
+		}
+	}
+	return rows.Err()
+}
+
+func pointers(ms []OutboundMessage) []*OutboundMessage {
+	ps := make([]*OutboundMessage, len(ms))
+	for i := range ms {
+		ps[i] = &ms[i]
+	}
+	return ps
 }

@@ -265,13 +265,23 @@ type OutboundMessage struct {
 	MailFrom  string // envelope sender (bounces+token@domain)
 	MessageID string `gorm:"index"`
 	Subject   string
-	Raw       []byte
+	// Raw is the rendered message. It is stored in its own row
+	// (OutboundBody), written once, so that status updates rewrite a small
+	// row: SQLite rewrites a whole row on every UPDATE.
+	Raw       []byte `gorm:"-"`
 	Status    string `gorm:"size:16;not null;index"`
 	Attempts  int
 	LastError string
 	SentAt    *time.Time
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// OutboundBody holds the rendered bytes of an OutboundMessage, written
+// once with it.
+type OutboundBody struct {
+	OutboundID int64  `gorm:"primaryKey;autoIncrement:false"`
+	Raw        []byte `gorm:"not null"`
 }
 
 // DeliveryAttempt records one try at delivering an OutboundMessage.
@@ -296,7 +306,7 @@ func models() []any {
 	return []any{
 		&Team{}, &Member{}, &Membership{}, &CheckIn{}, &Prompt{}, &Update{},
 		&UpdateRevision{}, &InboundMessage{}, &MeetingNote{}, &ActionItem{},
-		&Digest{}, &Suppression{}, &OutboundMessage{}, &DeliveryAttempt{},
+		&Digest{}, &Suppression{}, &OutboundMessage{}, &OutboundBody{}, &DeliveryAttempt{},
 		&Setting{},
 	}
 }

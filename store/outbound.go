@@ -35,9 +35,15 @@ func (db *DB) QueueOutbound(ctx context.Context, m *OutboundMessage) (created bo
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return tx.gorm.WithContext(ctx).Where("dedup_key = ?", m.DedupKey).Take(m).Error
+			if err := tx.gorm.WithContext(ctx).Where("dedup_key = ?", m.DedupKey).Take(m).Error; err != nil {
+				return err
+			}
+			return tx.loadBodies(ctx, []*OutboundMessage{m})
 		}
 		created = true
+		if err := tx.insertBodies(ctx, []*OutboundMessage{m}); err != nil {
+			return err
+		}
 		if m.Status != OutboundQueued {
 			return nil
 		}
@@ -58,7 +64,7 @@ func (db *DB) OutboundByID(ctx context.Context, id int64) (*OutboundMessage, err
 	if err := db.gorm.WithContext(ctx).Take(&m, id).Error; err != nil {
 		return nil, wrap("find outbound", err)
 	}
-	return &m, nil
+	return &m, wrap("find outbound", db.loadBodies(ctx, []*OutboundMessage{&m}))
 }
 
 // OutboundFilter selects outbound messages; zero fields match everything.
@@ -85,7 +91,10 @@ func (db *DB) FindOutbound(ctx context.Context, f OutboundFilter) ([]OutboundMes
 		q = q.Limit(f.Limit)
 	}
 	var out []OutboundMessage
-	return out, wrap("find outbound", q.Find(&out).Error)
+	if err := q.Find(&out).Error; err != nil {
+		return nil, wrap("find outbound", err)
+	}
+	return out, wrap("find outbound", db.loadBodies(ctx, pointers(out)))
 }
 
 // ClaimOutbound marks up to limit deliverable messages with an ID above
@@ -108,7 +117,10 @@ func (db *DB) ClaimOutbound(ctx context.Context, afterID int64, limit int, lease
 		if err := tx.markSending(ctx, ids); err != nil {
 			return err
 		}
-		return tx.gorm.WithContext(ctx).Where("id IN ?", ids).Order("id").Find(&out).Error
+		if err := tx.gorm.WithContext(ctx).Where("id IN ?", ids).Order("id").Find(&out).Error; err != nil {
+			return err
+		}
+		return tx.loadBodies(ctx, pointers(out))
 	})
 	return out, wrap("claim outbound", err)
 }
@@ -131,7 +143,7 @@ func (db *DB) ClaimOutboundByID(ctx context.Context, id int64, lease time.Durati
 		if res.RowsAffected == 0 {
 			return ErrConflict
 		}
-		return nil
+		return tx.loadBodies(ctx, []*OutboundMessage{&m})
 	})
 	if err != nil {
 		if m.ID != 0 {
@@ -257,6 +269,9 @@ func (db *DB) insertOutbound(ctx context.Context, ms []*OutboundMessage) (int, e
 			return created, err
 		}
 		created += c
+		if err := db.insertBodies(ctx, ms[:n]); err != nil {
+			return created, err
+		}
 		ms = ms[n:]
 	}
 	return created, nil
@@ -265,20 +280,20 @@ func (db *DB) insertOutbound(ctx context.Context, ms []*OutboundMessage) (int, e
 func (db *DB) insertOutboundRows(ctx context.Context, ms []*OutboundMessage) (int, error) {
 	now := db.now().UTC()
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO outbound_messages (id, dedup_key, kind, prompt_id, member_id, team_id, recipient, mail_from, message_id, subject, raw, status, attempts, last_error, created_at, updated_at) VALUES ")
-	args := make([]any, 0, len(ms)*16)
+	sb.WriteString("INSERT INTO outbound_messages (id, dedup_key, kind, prompt_id, member_id, team_id, recipient, mail_from, message_id, subject, status, attempts, last_error, created_at, updated_at) VALUES ")
+	args := make([]any, 0, len(ms)*15)
 	for i, m := range ms {
 		if i > 0 {
 			sb.WriteString(",")
 		}
 		args = db.idValue(&sb, args, m.ID)
-		sb.WriteString(",?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		sb.WriteString(",?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 		if m.Status == "" {
 			m.Status = OutboundQueued
 		}
 		m.Recipient, m.CreatedAt, m.UpdatedAt = strings.ToLower(m.Recipient), now, now
 		args = append(args, m.DedupKey, m.Kind, m.PromptID, m.MemberID, m.TeamID, m.Recipient, m.MailFrom, m.MessageID,
-			m.Subject, m.Raw, m.Status, m.Attempts, m.LastError, now, now)
+			m.Subject, m.Status, m.Attempts, m.LastError, now, now)
 	}
 	sb.WriteString(" ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key")
 	ids := make(map[string]int64, len(ms))

@@ -18,9 +18,9 @@ func TestQueueOutboundIdempotent(t *testing.T) {
 		if err != nil || !created || m.ID == 0 || m.Status != store.OutboundQueued || m.Recipient != "ana@example.com" {
 			t.Fatalf("first: %v %v %+v", created, err, m)
 		}
-		again := &store.OutboundMessage{DedupKey: "welcome:1:2", Kind: "welcome", Recipient: "other@example.com"}
+		again := &store.OutboundMessage{DedupKey: "welcome:1:2", Kind: "welcome", Recipient: "other@example.com", Raw: []byte("z")}
 		created, err = db.QueueOutbound(ctx, again)
-		if err != nil || created || again.ID != m.ID || again.Recipient != "ana@example.com" {
+		if err != nil || created || again.ID != m.ID || again.Recipient != "ana@example.com" || string(again.Raw) != "x" {
 			t.Fatalf("second: %v %v %+v", created, err, again)
 		}
 		many := []*store.OutboundMessage{
@@ -32,6 +32,67 @@ func TestQueueOutboundIdempotent(t *testing.T) {
 			t.Fatalf("many: %d %v ids %d %d", n, err, many[0].ID, many[1].ID)
 		}
 	})
+}
+
+// TestOutboundBodies checks that a message's bytes, stored apart from its
+// row, come back with it from every query that returns messages.
+func TestOutboundBodies(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+			db, _ := b.Open(t, store.Options{Now: func() time.Time { return now }})
+			ctx := context.Background()
+			one := &store.OutboundMessage{DedupKey: "one", Kind: "test", Recipient: "a@example.com", Raw: []byte("body one")}
+			if _, err := db.QueueOutbound(ctx, one); err != nil {
+				t.Fatal(err)
+			}
+			many := []*store.OutboundMessage{
+				{DedupKey: "two", Kind: "test", Recipient: "b@example.com", Raw: []byte("body two")},
+				{DedupKey: "three", Kind: "test", Recipient: "c@example.com", MailFrom: "bounces+three@d", Status: store.OutboundSending, Raw: []byte("body three")},
+			}
+			if _, err := db.QueueOutboundMany(ctx, many); err != nil {
+				t.Fatal(err)
+			}
+			want := map[int64]string{one.ID: "body one", many[0].ID: "body two", many[1].ID: "body three"}
+			check := func(what string, ms ...store.OutboundMessage) {
+				t.Helper()
+				for _, m := range ms {
+					if string(m.Raw) != want[m.ID] {
+						t.Errorf("%s: message %d raw %q, want %q", what, m.ID, m.Raw, want[m.ID])
+					}
+				}
+			}
+			all, err := db.FindOutbound(ctx, store.OutboundFilter{})
+			if err != nil || len(all) != 3 {
+				t.Fatalf("find: %v %d", err, len(all))
+			}
+			check("find", all...)
+			byID, err := db.OutboundByID(ctx, many[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("by id", *byID)
+			claimed, err := db.ClaimOutbound(ctx, 0, 10, time.Minute)
+			if err != nil || len(claimed) != 2 {
+				t.Fatalf("claim: %v %d", err, len(claimed))
+			}
+			check("claim", claimed...)
+			now = now.Add(2 * time.Minute)
+			m, err := db.ClaimOutboundByID(ctx, many[1].ID, time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("claim by id", *m)
+			// A success keeps the envelope sender the message was stored with.
+			err = db.RecordDeliveries(ctx, []store.Delivery{{OutboundID: m.ID, MailFrom: "bounces+other@d", At: now, Status: store.OutboundSent}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m, _ := db.OutboundByID(ctx, m.ID); m.Status != store.OutboundSent || m.MailFrom != "bounces+three@d" || string(m.Raw) != "body three" {
+				t.Errorf("after success: %+v", m)
+			}
+		})
+	}
 }
 
 func TestClaimAndRecord(t *testing.T) {

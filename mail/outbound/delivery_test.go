@@ -46,6 +46,25 @@ func distinct(t *testing.T, got []mailtest.Received, want int) {
 	}
 }
 
+// sameAsStored checks that each message the sink got is, byte for byte,
+// the stored body of its recipient's outbound message.
+func sameAsStored(t *testing.T, db *store.DB, got []mailtest.Received) {
+	t.Helper()
+	stored, err := db.FindOutbound(context.Background(), store.OutboundFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := map[string][]byte{}
+	for _, o := range stored {
+		raw[o.Recipient] = o.Raw
+	}
+	for _, m := range got {
+		if want := raw[m.To[0]]; len(want) == 0 || !bytes.Equal(m.Data, want) {
+			t.Errorf("%s received %d bytes, stored body %d bytes differs", m.To[0], len(m.Data), len(want))
+		}
+	}
+}
+
 func TestConcurrentSchedulersPostgres(t *testing.T) {
 	dsn := storetest.PostgresDSN(t)
 	b := storetest.Backend{Name: "postgres", Open: func(t testing.TB, o store.Options) (*store.DB, string) {
@@ -138,6 +157,7 @@ func TestRestartMidDelivery(t *testing.T) {
 			if n := len(prompts(t, db2, store.PromptSent)); n != 30 {
 				t.Errorf("%d prompts sent, want 30", n)
 			}
+			sameAsStored(t, db2, e.sink.Messages())
 		})
 	}
 }
