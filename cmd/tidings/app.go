@@ -48,6 +48,12 @@ func (a *app) loadConfig() (*Config, error) {
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}
+	if a.logLevel == "" {
+		a.logLevel = cfg.Server.LogLevel
+	}
+	for _, name := range unknownEnv(os.Environ()) {
+		a.logger().Warn("unknown environment variable ignored", "name", name)
+	}
 	return cfg, nil
 }
 

@@ -27,15 +27,19 @@ New members get one welcome email.`,
 			if file != "" {
 				a.configPath = file
 			}
-			cfg, db, err := a.load(cmd.Context())
+			cfg, err := a.loadConfig()
 			if err != nil {
 				return err
 			}
-			defer db.Close()
 			if dryRun {
 				fmt.Fprintf(a.stdout, "%s is valid: %d teams\n", a.configPath, len(cfg.Teams))
 				return nil
 			}
+			db, err := a.openStore(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
 			ch, err := db.Sync(cmd.Context(), cfg.Specs())
 			if err != nil {
 				return fmt.Errorf("apply %s: %w", a.configPath, err)

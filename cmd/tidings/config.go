@@ -24,8 +24,9 @@ type Config struct {
 	Server ServerConfig `yaml:"server"`
 	Teams  []TeamConfig `yaml:"teams"`
 
-	path string     // the file it came from, for messages
-	root *yaml.Node // for line numbers
+	path    string            // the file it came from, for messages
+	root    *yaml.Node        // for line numbers
+	fromEnv map[string]string // "server.relay" → "TIDINGS_RELAY" when the environment set it
 }
 
 // ServerConfig holds the settings of one Tidings process.
@@ -138,7 +139,7 @@ func defaultServer() ServerConfig {
 // default "tidings.yaml", in which case the defaults (SQLite, outbox) are
 // used with no teams. Errors name the file, the line and the problem.
 func LoadConfig(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
-	cfg := &Config{Server: defaultServer(), path: path}
+	cfg := &Config{Server: defaultServer(), path: path, fromEnv: map[string]string{}}
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && path == defaultConfigPath:
@@ -149,7 +150,7 @@ func LoadConfig(path string, lookupEnv func(string) (string, bool)) (*Config, er
 			return nil, err
 		}
 	}
-	if err := applyEnv(reflect.ValueOf(&cfg.Server).Elem(), "TIDINGS_", lookupEnv); err != nil {
+	if err := applyEnv(reflect.ValueOf(&cfg.Server).Elem(), "TIDINGS_", "server.", lookupEnv, cfg.fromEnv); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	if err := cfg.validate(); err != nil {
@@ -246,8 +247,18 @@ func (c *Config) line(path ...any) int {
 	return line
 }
 
-// errAt formats a validation error at the node found by path.
+// errAt formats a validation error at the node found by path: the
+// environment variable that set it, else the file and line.
 func (c *Config) errAt(format string, path []any, args ...any) error {
+	var keys []string
+	for _, p := range path {
+		if k, ok := p.(string); ok {
+			keys = append(keys, k)
+		}
+	}
+	if env, ok := c.fromEnv[strings.Join(keys, ".")]; ok {
+		return fmt.Errorf("%s (environment): %s", env, fmt.Sprintf(format, args...))
+	}
 	if l := c.line(path...); l > 0 {
 		return fmt.Errorf("%s:%d: %s", c.path, l, fmt.Sprintf(format, args...))
 	}
@@ -256,15 +267,16 @@ func (c *Config) errAt(format string, path []any, args ...any) error {
 
 // applyEnv sets each field of v from TIDINGS_<PATH> where PATH is the
 // upper-cased yaml key path joined by "_" (TIDINGS_DATABASE,
-// TIDINGS_SMTP_MAX_MESSAGE_BYTES, TIDINGS_DKIM_KEY_FILE).
-func applyEnv(v reflect.Value, prefix string, lookup func(string) (string, bool)) error {
+// TIDINGS_SMTP_MAX_MESSAGE_BYTES, TIDINGS_DKIM_KEY_FILE), and records in
+// set which yaml paths the environment set.
+func applyEnv(v reflect.Value, prefix, path string, lookup func(string) (string, bool), set map[string]string) error {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
 		key := prefix + strings.ToUpper(name)
 		f := v.Field(i)
 		if f.Kind() == reflect.Struct {
-			if err := applyEnv(f, key+"_", lookup); err != nil {
+			if err := applyEnv(f, key+"_", path+name+".", lookup, set); err != nil {
 				return err
 			}
 			continue
@@ -276,8 +288,28 @@ func applyEnv(v reflect.Value, prefix string, lookup func(string) (string, bool)
 		if err := setFromString(f, s); err != nil {
 			return fmt.Errorf("%s=%q: %w", key, s, err)
 		}
+		set[path+name] = key
 	}
 	return nil
+}
+
+// otherEnv are TIDINGS_ variables that are not server settings.
+var otherEnv = map[string]bool{"TIDINGS_CONFIG": true, "TIDINGS_TEST_DATABASE_URL": true, "TIDINGS_BENCH_DATABASE_URL": true}
+
+// unknownEnv returns the TIDINGS_* variables in environ that name no
+// setting (a misspelt override would otherwise be ignored silently).
+func unknownEnv(environ []string) []string {
+	known := map[string]string{}
+	var s ServerConfig
+	applyEnv(reflect.ValueOf(&s).Elem(), "TIDINGS_", "", func(k string) (string, bool) { known[k] = ""; return "", false }, nil)
+	var out []string
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, ok := known[k]; strings.HasPrefix(k, "TIDINGS_") && !ok && !otherEnv[k] {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func setFromString(f reflect.Value, s string) error {

@@ -127,3 +127,20 @@ func TestBadConfigNamesFileLineAndProblem(t *testing.T) {
 		t.Fatalf("valid config rejected: %v", err)
 	}
 }
+
+func TestEnvErrorsNameTheVariable(t *testing.T) {
+	_, err := LoadConfig("../../examples/tidings.yaml", func(k string) (string, bool) {
+		return "http://x", k == "TIDINGS_RELAY"
+	})
+	if err == nil || !strings.HasPrefix(err.Error(), "TIDINGS_RELAY (environment): relay") {
+		t.Errorf("error = %v, want it to name TIDINGS_RELAY", err)
+	}
+}
+
+func TestUnknownEnvIsReported(t *testing.T) {
+	got := unknownEnv([]string{"TIDINGS_DATABASE=x", "TIDINGS_SMTP_MAX_MESAGE_BYTES=1", "TIDINGS_CONFIG=a.yaml",
+		"TIDINGS_DKIM_KEY_FILE=k", "PATH=/bin", "TIDINGS_TEST_DATABASE_URL=postgres://"})
+	if len(got) != 1 || got[0] != "TIDINGS_SMTP_MAX_MESAGE_BYTES" {
+		t.Errorf("unknownEnv = %v, want only the misspelt one", got)
+	}
+}

@@ -25,11 +25,7 @@ follow sysexits: 0 stored, 67 unknown recipient, 75 database unavailable
 (the MTA retries later).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			raw, err := readMessageInput(cmd, args)
-			if err != nil {
-				return err
-			}
-			return a.ingest(cmd, inbound.Envelope{MailFrom: sender, Rcpt: rcpts}, raw)
+			return a.ingest(cmd, inbound.Envelope{MailFrom: sender, Rcpt: rcpts}, args)
 		},
 	}
 	cmd.Flags().StringArrayVar(&rcpts, "rcpt", nil, "envelope recipient (repeatable; default: from the header)")
@@ -37,7 +33,9 @@ follow sysexits: 0 stored, 67 unknown recipient, 75 database unavailable
 	return cmd
 }
 
-func readMessageInput(cmd *cobra.Command, args []string) ([]byte, error) {
+// readMessageInput reads the message from the file in args or standard
+// input, refusing one larger than max bytes (server.smtp.max_message_bytes).
+func readMessageInput(cmd *cobra.Command, args []string, max int64) ([]byte, error) {
 	var r io.Reader = cmd.InOrStdin()
 	if len(args) == 1 && args[0] != "-" {
 		f, err := os.Open(args[0])
@@ -47,23 +45,27 @@ func readMessageInput(cmd *cobra.Command, args []string) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	raw, err := io.ReadAll(io.LimitReader(r, inbound.DefaultMaxMessageBytes+1))
+	raw, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, &exitError{code: exTempFail, msg: fmt.Sprintf("read message: %v", err)}
 	}
-	if len(raw) > inbound.DefaultMaxMessageBytes {
-		return nil, &exitError{code: exDataErr, msg: "message larger than 25 MiB"}
+	if int64(len(raw)) > max {
+		return nil, &exitError{code: exDataErr, msg: fmt.Sprintf("message larger than %d bytes (server.smtp.max_message_bytes)", max)}
 	}
 	return raw, nil
 }
 
-func (a *app) ingest(cmd *cobra.Command, env inbound.Envelope, raw []byte) error {
+func (a *app) ingest(cmd *cobra.Command, env inbound.Envelope, args []string) error {
 	ctx := cmd.Context()
 	d, err := a.openDeps(ctx, time.Now)
 	if err != nil {
 		return err
 	}
 	defer d.db.Close()
+	raw, err := readMessageInput(cmd, args, d.cfg.Server.SMTP.MaxMessageBytes)
+	if err != nil {
+		return err
+	}
 	p, err := d.processor()
 	if err != nil {
 		return err

@@ -33,6 +33,11 @@ func TestIngestExitCodes(t *testing.T) {
 			t.Errorf("%s: exit %d (%s), want %d", rcpt, code, errs, exNoUser)
 		}
 	}
+	t.Setenv("TIDINGS_SMTP_MAX_MESSAGE_BYTES", "100")
+	if _, errs, code := run(t, ctx, postmasterMsg, "ingest", "-c", cfg, "--rcpt", "postmaster@tidings.example.com", "-"); code != exDataErr {
+		t.Errorf("message over max_message_bytes: exit %d (%s), want %d", code, errs, exDataErr)
+	}
+	t.Setenv("TIDINGS_SMTP_MAX_MESSAGE_BYTES", "1000000")
 	t.Setenv("TIDINGS_DATABASE", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
 	if _, errs, code := run(t, ctx, postmasterMsg, "ingest", "-c", cfg, "--rcpt", "postmaster@tidings.example.com", "-"); code != exTempFail {
 		t.Errorf("database down: exit %d (%s), want %d", code, errs, exTempFail)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -38,7 +39,7 @@ decisions and action items, or bounce details.`,
 			if err != nil {
 				return &exitError{code: exDataErr, msg: err.Error()}
 			}
-			msg, err := reply.Parse(raw, reply.Options{Questions: qs, Rcpt: rcpt})
+			msg, err := reply.Parse(raw, reply.Options{Questions: qs, Rcpt: rcpt, Now: time.Now()})
 			if err != nil {
 				return &exitError{code: exDataErr, msg: err.Error()}
 			}

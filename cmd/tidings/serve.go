@@ -57,9 +57,6 @@ func (a *app) serve(ctx context.Context, apply bool) error {
 	if err != nil {
 		return err
 	}
-	if a.logLevel == "" {
-		a.logLevel = cfg.Server.LogLevel
-	}
 	s, err := a.startServer(ctx, cfg, apply)
 	if err != nil {
 		return err
