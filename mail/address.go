@@ -3,6 +3,8 @@ package mail
 import (
 	"errors"
 	"fmt"
+	netmail "net/mail"
+	"strconv"
 	"strings"
 )
 
@@ -12,6 +14,7 @@ const (
 	RcptBounce     = "bounces"    // bounces+TOKEN: a DSN for an outbound message
 	RcptMeetings   = "meetings"   // meetings or meetings+TEAM: meeting summaries
 	RcptPostmaster = "postmaster" // RFC 5321 requires it
+	RcptFrom       = "from"       // the From address of outbound mail (checkins@)
 )
 
 // Errors from Addresses.Parse.
@@ -33,6 +36,10 @@ type Recipient struct {
 type Addresses struct {
 	Domain string
 	Signer *Signer
+	// From is the local part of the From address of outbound mail
+	// ("checkins"), which members reply to when their client drops
+	// Reply-To or the message had none (a welcome). Empty: not accepted.
+	From string
 }
 
 // Reply is the Reply-To address for a prompt.
@@ -54,7 +61,9 @@ func (a Addresses) Meetings(team string) string {
 	return "meetings+" + team + "@" + a.Domain
 }
 
-// Parse classifies addr. It returns ErrRelay for another domain and
+// Parse classifies addr: reply+TOKEN, bounces+TOKEN, meetings[+TEAM],
+// postmaster, or From (when set; a From naming one of those mailboxes keeps
+// their meaning) at Domain. It returns ErrRelay for another domain and
 // ErrUnknownRecipient for an unknown mailbox or a token that does not
 // verify; both compare case-insensitively. teamExists, if not nil, decides
 // whether meetings+TEAM names a team.
@@ -91,5 +100,69 @@ func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipi
 		}
 		return Recipient{Kind: box, ID: id}, nil
 	}
+	if a.From != "" && local == strings.ToLower(a.From) {
+		return Recipient{Kind: RcptFrom}, nil
+	}
 	return Recipient{}, fmt.Errorf("%w: %q", ErrUnknownRecipient, addr)
+}
+
+// ThreadIDs returns, without angle brackets, the Message-ID of a prompt
+// ("prompt-ID-TOKEN@domain") and the key its References also carry
+// ("reply-TOKEN@domain"), which lead a reply to its prompt when the
+// client dropped Reply-To. TOKEN is the prompt's reply token.
+func (a Addresses) ThreadIDs(promptID int64) (msgID, key string) {
+	tok := a.Signer.Token(PurposeReply, promptID)
+	at := "@" + a.Domain
+	return "prompt-" + strconv.FormatInt(promptID, 10) + "-" + tok + at, "reply-" + tok + at
+}
+
+// PromptReference returns the prompt named by the first of ids (Message-IDs
+// from References and In-Reply-To, with or without angle brackets) that is
+// a ThreadIDs form under Domain whose token verifies; the ID in a
+// prompt-ID-TOKEN form must match its token's. bad counts the ids of that
+// form whose token did not verify (forged or mangled). found is false when
+// no id names a prompt.
+func (a Addresses) PromptReference(ids []string) (promptID int64, bad int, found bool) {
+	dom := strings.ToLower(a.Domain)
+	for _, raw := range ids {
+		id := strings.ToLower(strings.Trim(strings.TrimSpace(raw), "<>"))
+		local, d, ok := strings.Cut(id, "@")
+		if !ok || d != dom {
+			continue
+		}
+		var tok, num string
+		switch {
+		case strings.HasPrefix(local, "reply-"):
+			tok = local[len("reply-"):]
+		case strings.HasPrefix(local, "prompt-"):
+			if num, tok, ok = strings.Cut(local[len("prompt-"):], "-"); !ok {
+				continue
+			}
+		default:
+			continue
+		}
+		pid, err := a.Signer.Verify(PurposeReply, tok)
+		if err != nil || (num != "" && num != strconv.FormatInt(pid, 10)) {
+			bad++
+			continue
+		}
+		return pid, bad, true
+	}
+	return 0, bad, false
+}
+
+// FromLocalPart returns the local part of from (an RFC 5322 address such
+// as "Tidings <checkins@example.com>") for Addresses.From, or "" when it
+// does not parse or its domain is not domain (mail there is not ours to
+// receive). Case does not matter.
+func FromLocalPart(from, domain string) string {
+	a, err := netmail.ParseAddress(from)
+	if err != nil {
+		return ""
+	}
+	at := strings.LastIndexByte(a.Address, '@')
+	if at <= 0 || !strings.EqualFold(a.Address[at+1:], domain) {
+		return ""
+	}
+	return strings.ToLower(a.Address[:at])
 }

@@ -11,7 +11,7 @@ func testAddresses(t *testing.T) Addresses {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Addresses{Domain: "tidings.example.com", Signer: s}
+	return Addresses{Domain: "tidings.example.com", Signer: s, From: "checkins"}
 }
 
 func TestTokenRoundTripAndCase(t *testing.T) {
@@ -75,11 +75,76 @@ func TestParseAddresses(t *testing.T) {
 		{"ana@tidings.example.com", Recipient{}, ErrUnknownRecipient},
 		{"reply+abc@tidings.example.com", Recipient{}, ErrUnknownRecipient},
 		{strings.Replace(a.Reply(9), "tidings.example.com", "evil.example", 1), Recipient{}, ErrRelay},
+		{"checkins@tidings.example.com", Recipient{Kind: RcptFrom}, nil},
+		{"<Checkins@Tidings.Example.COM>", Recipient{Kind: RcptFrom}, nil},
+		{"checkins+x@tidings.example.com", Recipient{}, ErrUnknownRecipient},
+		{"checkins@evil.example", Recipient{}, ErrRelay},
 	}
 	for _, c := range cases {
 		got, err := a.Parse(c.addr, teams)
 		if !errors.Is(err, c.err) || got != c.want {
 			t.Errorf("Parse(%q) = %+v, %v; want %+v, %v", c.addr, got, err, c.want, c.err)
+		}
+	}
+}
+
+func TestParseFromAddress(t *testing.T) {
+	a := testAddresses(t)
+	a.From = ""
+	if _, err := a.Parse("checkins@tidings.example.com", nil); !errors.Is(err, ErrUnknownRecipient) {
+		t.Errorf("without From configured: %v, want ErrUnknownRecipient", err)
+	}
+	a.From = "Meetings" // a From naming a reserved mailbox does not take it over
+	if got, err := a.Parse("meetings@tidings.example.com", nil); err != nil || got.Kind != RcptMeetings {
+		t.Errorf("From=meetings: Parse(meetings@) = %+v, %v; want meetings", got, err)
+	}
+}
+
+func TestPromptReference(t *testing.T) {
+	a := testAddresses(t)
+	msgID, key := a.ThreadIDs(42)
+	other, _ := NewSigner("another-secret")
+	forged := Addresses{Domain: a.Domain, Signer: other}
+	forgedID, forgedKey := forged.ThreadIDs(42)
+	_, key7 := a.ThreadIDs(7)
+	cases := []struct {
+		name  string
+		ids   []string
+		id    int64
+		bad   int
+		found bool
+	}{
+		{"key", []string{"<" + key + ">"}, 42, 0, true},
+		{"prompt message-id", []string{msgID}, 42, 0, true},
+		{"upper case", []string{strings.ToUpper(key)}, 42, 0, true},
+		{"first of ours wins", []string{"abc@mail.gmail.com", key7, key}, 7, 0, true},
+		{"forged key", []string{forgedKey}, 0, 1, false},
+		{"forged message-id", []string{forgedID}, 0, 1, false},
+		{"forged then real", []string{forgedKey, key}, 42, 1, true},
+		{"id not the token's", []string{strings.Replace(msgID, "prompt-42-", "prompt-43-", 1)}, 0, 1, false},
+		{"other domain", []string{strings.Replace(key, a.Domain, "evil.example", 1)}, 0, 0, false},
+		{"client ids only", []string{"CAF=x@mail.gmail.com", "welcome@tidings.example.com"}, 0, 0, false},
+		{"none", nil, 0, 0, false},
+	}
+	for _, c := range cases {
+		id, bad, found := a.PromptReference(c.ids)
+		if id != c.id || bad != c.bad || found != c.found {
+			t.Errorf("%s: PromptReference(%q) = %d, %d, %t; want %d, %d, %t", c.name, c.ids, id, bad, found, c.id, c.bad, c.found)
+		}
+	}
+}
+
+func TestFromLocalPart(t *testing.T) {
+	for _, c := range []struct{ from, want string }{
+		{"Tidings <checkins@tidings.example.com>", "checkins"},
+		{"Check-ins@Tidings.Example.com", "check-ins"},
+		{`"Team, Tidings" <updates@TIDINGS.example.com>`, "updates"},
+		{"Tidings <noreply@mailer.example.net>", ""}, // another domain: not ours to receive
+		{"not an address", ""},
+		{"", ""},
+	} {
+		if got := FromLocalPart(c.from, "tidings.example.com"); got != c.want {
+			t.Errorf("FromLocalPart(%q) = %q, want %q", c.from, got, c.want)
 		}
 	}
 }

@@ -53,7 +53,7 @@ func newDeps(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, r
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}
-	d.addrs = mail.Addresses{Domain: cfg.Server.Domain, Signer: signer}
+	d.addrs = mail.Addresses{Domain: cfg.Server.Domain, Signer: signer, From: mail.FromLocalPart(cfg.FromAddress(), cfg.Server.Domain)}
 	fsys := templates.Default()
 	if cfg.Server.Templates != "" {
 		fsys = templates.Overlay(os.DirFS(cfg.Server.Templates))

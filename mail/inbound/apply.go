@@ -22,6 +22,7 @@ type job struct {
 	rcpt   mail.Recipient
 	target *store.ReplyTarget
 	auth   authResults
+	from   *fromRef // set when sent to the From address
 }
 
 // apply decides the message's fate by its recipient and returns its status
@@ -32,7 +33,13 @@ func (j *job) apply(ctx context.Context) (status, reason string, err error) {
 	}
 	switch j.rcpt.Kind {
 	case mail.RcptReply:
-		return j.applyReply(ctx)
+		status, reason, err := j.applyReply(ctx)
+		if j.from != nil {
+			reason += "; sent to the From address, prompt found by reference"
+		}
+		return status, reason, err
+	case mail.RcptFrom:
+		return j.applyFrom(ctx)
 	case mail.RcptBounce:
 		return j.applyBounce(ctx)
 	case mail.RcptMeetings:

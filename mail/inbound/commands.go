@@ -20,7 +20,9 @@ func (j *job) applyCommands(ctx context.Context) ([]string, error) {
 	for _, c := range j.msg.Commands {
 		switch c.Name {
 		case "skip":
-			if len(j.msg.Answers) == 0 && j.target.Prompt.Status != store.PromptAnswered {
+			if j.target.Prompt.ID == 0 {
+				notes = append(notes, "skip: no check-in to skip")
+			} else if len(j.msg.Answers) == 0 && j.target.Prompt.Status != store.PromptAnswered {
 				if err := j.tx.MarkPrompt(ctx, j.target.Prompt.ID, store.PromptSkipped, "skipped by member"); err != nil {
 					return nil, err
 				}

@@ -49,9 +49,17 @@ func (j *job) queueHelp(ctx context.Context) (string, error) {
 	if s := strings.TrimSpace(j.msg.Subject); s != "" {
 		subject = "Re: " + strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "Re: "), "RE: "))
 	}
+	var replyTo string
+	var pid, tid *int64
+	if id := j.target.Prompt.ID; id != 0 { // else replies come to the From address
+		replyTo, pid = j.p.opts.Addresses.Reply(id), &id
+	}
+	if id := j.target.Team.ID; id != 0 {
+		tid = &id
+	}
 	raw, msgID, err := c.Compose(outbound.Message{
 		To:      []outbound.Address{{Name: m.Name, Addr: m.Email}},
-		ReplyTo: j.p.opts.Addresses.Reply(j.target.Prompt.ID),
+		ReplyTo: replyTo,
 		Subject: subject, Text: fmt.Sprintf(helpText, firstName(m.Name)),
 		InReplyTo: j.msg.MessageID, References: refs,
 		Headers: []outbound.Header{{Key: "Auto-Submitted", Value: "auto-replied"}, {Key: "X-Auto-Response-Suppress", Value: "All"}},
@@ -59,9 +67,9 @@ func (j *job) queueHelp(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("inbound: compose help reply: %w", err)
 	}
-	pid, mid, tid := j.target.Prompt.ID, m.ID, j.target.Team.ID
-	out := store.OutboundMessage{DedupKey: fmt.Sprintf("help:%d", j.in.ID), Kind: "help", PromptID: &pid,
-		MemberID: &mid, TeamID: &tid, Recipient: m.Email, MessageID: msgID, Subject: subject, Raw: raw}
+	mid := m.ID
+	out := store.OutboundMessage{DedupKey: fmt.Sprintf("help:%d", j.in.ID), Kind: "help", PromptID: pid,
+		MemberID: &mid, TeamID: tid, Recipient: m.Email, MessageID: msgID, Subject: subject, Raw: raw}
 	if _, err := j.tx.QueueOutbound(ctx, &out); err != nil {
 		return "", err
 	}

@@ -85,18 +85,13 @@ func (p *Processor) recordFailure(ctx context.Context, id int64, out store.Inbou
 // run authenticates, parses and applies in; out carries what is known
 // even when err is not nil.
 func (p *Processor) run(ctx context.Context, in *store.InboundMessage) (store.InboundOutcome, error) {
-	rcptAddr, rcpt, ok := p.primaryRecipient(in.Rcpt)
-	var target *store.ReplyTarget
-	if ok && rcpt.Kind == mail.RcptReply {
-		t, err := p.db.FindReplyTarget(ctx, rcpt.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return store.InboundOutcome{}, err
-		}
-		target = t
+	r, err := p.resolve(ctx, in)
+	if err != nil {
+		return store.InboundOutcome{}, err
 	}
-	opts := reply.Options{Rcpt: rcptAddr, Now: in.ReceivedAt}
-	if target != nil {
-		opts.Questions = questions(target.CheckIn.Questions)
+	opts := reply.Options{Rcpt: r.addr, Now: in.ReceivedAt}
+	if r.target != nil {
+		opts.Questions = questions(r.target.CheckIn.Questions)
 	}
 	msg, perr := reply.Parse(in.Raw, opts)
 	var out store.InboundOutcome
@@ -105,15 +100,15 @@ func (p *Processor) run(ctx context.Context, in *store.InboundMessage) (store.In
 		a := p.authenticate(in.Raw, domainOf(msg.From))
 		out.SPF, out.DKIM, out.DMARC = a.SPF, a.DKIM, a.DMARC
 	}
-	err := p.db.InTx(ctx, func(tx *store.DB) error {
+	err = p.db.InTx(ctx, func(tx *store.DB) error {
 		var err error
 		switch {
 		case perr != nil:
 			out.Status, out.Reason = store.InboundIgnored, "not a readable message: "+perr.Error()
-		case !ok:
+		case !r.ok:
 			out.Status, out.Reason = store.InboundIgnored, "no recipient of ours"
 		default:
-			j := &job{p: p, tx: tx, in: in, msg: msg, rcpt: rcpt, target: target,
+			j := &job{p: p, tx: tx, in: in, msg: msg, rcpt: r.rcpt, target: r.target, from: r.from,
 				auth: authResults{SPF: out.SPF, DKIM: out.DKIM, DMARC: out.DMARC}}
 			out.Status, out.Reason, err = j.apply(ctx)
 		}
@@ -125,10 +120,42 @@ func (p *Processor) run(ctx context.Context, in *store.InboundMessage) (store.In
 	return out, err
 }
 
+// resolved is what a message's recipients say it is.
+type resolved struct {
+	addr   string         // the primary recipient as received
+	rcpt   mail.Recipient // its meaning; a reply when found by reference
+	ok     bool           // false: no recipient of ours
+	target *store.ReplyTarget
+	from   *fromRef // set when sent to the From address
+}
+
+// resolve picks the primary recipient and, for a reply, loads its prompt.
+// A message to the From address counts as a reply to the prompt its
+// References or In-Reply-To name (see fromReference).
+func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (resolved, error) {
+	var r resolved
+	r.addr, r.rcpt, r.ok = p.primaryRecipient(in.Rcpt)
+	if r.ok && r.rcpt.Kind == mail.RcptFrom {
+		r.from = p.fromReference(in.Raw)
+		if r.from.found {
+			r.rcpt = mail.Recipient{Kind: mail.RcptReply, ID: r.from.promptID}
+		}
+	}
+	if r.ok && r.rcpt.Kind == mail.RcptReply {
+		t, err := p.db.FindReplyTarget(ctx, r.rcpt.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return r, err
+		}
+		r.target = t
+	}
+	return r, nil
+}
+
 // primaryRecipient picks the recipient that decides what a message is:
-// a reply address first, then a bounce address, meetings, postmaster.
+// a reply address first, then a bounce address, meetings, the From
+// address, postmaster.
 func (p *Processor) primaryRecipient(rcpts []string) (string, mail.Recipient, bool) {
-	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptMeetings, mail.RcptPostmaster}
+	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptMeetings, mail.RcptFrom, mail.RcptPostmaster}
 	best, bestAddr, found := mail.Recipient{}, "", false
 	for _, a := range rcpts {
 		r, err := p.opts.Addresses.Parse(a, nil)

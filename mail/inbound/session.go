@@ -101,8 +101,8 @@ func (s *session) Reset() { s.env.MailFrom, s.env.Rcpt = "", nil }
 func (s *session) Logout() error { return nil }
 
 // checkRecipient parses addr with our Addresses: a verified reply or
-// bounce token, meetings@ or meetings+TEAM@ for an existing team, or
-// postmaster. A database error while checking the team is returned as is
+// bounce token, meetings@ or meetings+TEAM@ for an existing team, the From
+// address (when configured), or postmaster. A database error while checking the team is returned as is
 // (a 451), never as an unknown recipient.
 func (r *Receiver) checkRecipient(ctx context.Context, addr string) (mail.Recipient, error) {
 	return checkRecipient(ctx, r.db, r.opts.Addresses, addr)
