@@ -12,7 +12,7 @@ import (
 // now is the moment the digest is built (for overdue items and streaks);
 // nothing is read from the clock or the database.
 func Build(data *store.DigestData, p Period, now time.Time) Digest {
-	b := newBuilder(data, p)
+	b := newBuilder(data, p, now)
 	d := Digest{
 		TeamID: data.Team.ID, Team: data.Team.Name, TeamSlug: data.Team.Slug, Period: p,
 		Prompts: len(data.Prompts), Empty: len(b.updates) == 0,
@@ -30,6 +30,7 @@ func Build(data *store.DigestData, p Period, now time.Time) Digest {
 type builder struct {
 	data     *store.DigestData
 	p        Period
+	now      time.Time
 	members  map[int64]*store.TeamMember
 	short    map[int64]string // first names, unless ambiguous
 	checkIns map[int64]store.CheckIn
@@ -37,9 +38,9 @@ type builder struct {
 	updates  map[int64]*store.Update  // by prompt ID
 }
 
-func newBuilder(data *store.DigestData, p Period) *builder {
+func newBuilder(data *store.DigestData, p Period, now time.Time) *builder {
 	b := &builder{
-		data: data, p: p, members: map[int64]*store.TeamMember{}, short: map[int64]string{},
+		data: data, p: p, now: now, members: map[int64]*store.TeamMember{}, short: map[int64]string{},
 		checkIns: map[int64]store.CheckIn{}, byMember: map[int64][]store.Prompt{},
 		updates: make(map[int64]*store.Update, len(data.Updates)),
 	}

@@ -23,6 +23,10 @@ func at(day, hour, min int) time.Time { return time.Date(2026, 11, day, hour, mi
 
 func ptr[T any](v T) *T { return &v }
 
+// dueOn is an action item's due date in November 2026 as mail/meeting
+// stores it: the calendar day at midnight UTC.
+func dueOn(day int) *time.Time { return ptr(time.Date(2026, 11, day, 0, 0, 0, 0, time.UTC)) }
+
 // weekPeriod is the "fri 17:00" period of week 48.
 func weekPeriod(t testing.TB) digest.Period {
 	t.Helper()
@@ -128,9 +132,9 @@ func realisticWeek() *store.DigestData {
 		Title: "Q1 capacity planning sync", MeetingDate: at(25, 14, 0).UTC(), Status: store.NoteFiled,
 		Decisions: []string{"Freeze the billing-export schema on Dec 4."}}}
 	d.Items = []store.ActionItem{
-		{ID: 3, NoteID: 9, TeamID: ptr[int64](1), OwnerMemberID: ptr[int64](5), Text: "rotate the staging credentials", Due: ptr(at(16, 0, 0).UTC()), Status: store.ActionOpen},
-		{ID: 1, NoteID: 1, TeamID: ptr[int64](1), OwnerMemberID: ptr[int64](2), Text: "draft the staffing plan", Due: ptr(at(27, 0, 0).UTC()), Status: store.ActionOpen},
-		{ID: 2, NoteID: 1, TeamID: ptr[int64](1), OwnerMemberID: ptr[int64](3), Text: "benchmark the new ingest path", Due: ptr(at(30, 0, 0).UTC()), Status: store.ActionDone, DoneAt: ptr(at(26, 15, 0).UTC())},
+		{ID: 3, NoteID: 9, TeamID: ptr[int64](1), OwnerMemberID: ptr[int64](5), Text: "rotate the staging credentials", Due: dueOn(16), Status: store.ActionOpen},
+		{ID: 1, NoteID: 1, TeamID: ptr[int64](1), OwnerMemberID: ptr[int64](2), Text: "draft the staffing plan", Due: dueOn(27), Status: store.ActionOpen},
+		{ID: 2, NoteID: 1, TeamID: ptr[int64](1), OwnerMemberID: ptr[int64](3), Text: "benchmark the new ingest path", Due: dueOn(30), Status: store.ActionDone, DoneAt: ptr(at(26, 15, 0).UTC())},
 		{ID: 4, NoteID: 1, TeamID: ptr[int64](1), OwnerText: "IT helpdesk", Text: "grant VPN access to Ana", Status: store.ActionOpen},
 	}
 	return d

@@ -3,6 +3,7 @@ package digest
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tidings-app/tidings/store"
 )
@@ -17,7 +18,7 @@ func (b *builder) participation(prev store.PromptCounts, streaks map[int64]int) 
 		}
 		ps := PersonStat{Name: b.short[m.ID], Streak: streaks[m.ID]}
 		for _, pr := range prompts {
-			cell := cellOf(pr, b.updates[pr.ID] != nil)
+			cell := cellOf(pr, b.updates[pr.ID] != nil, b.now)
 			ps.Cells = append(ps.Cells, cell)
 			switch cell {
 			case CellAnswered:
@@ -52,13 +53,18 @@ func (b *builder) participation(prev store.PromptCounts, streaks map[int64]int) 
 	return pt
 }
 
-// cellOf classifies a prompt. An update counts even when the prompt row
-// has not caught up (answered late after expiring).
-func cellOf(pr store.Prompt, answered bool) string {
+// cellOf classifies a prompt at now. An update counts even when the prompt
+// row has not caught up (answered late after expiring), and so does a
+// window that has closed (ExpiresAt, when known, not after now) before
+// the row is marked expired.
+func cellOf(pr store.Prompt, answered bool, now time.Time) string {
 	switch {
 	case answered || pr.Status == store.PromptAnswered:
 		return CellAnswered
 	case pr.Status == store.PromptExpired:
+		return CellMissed
+	case !pr.ExpiresAt.IsZero() && !now.Before(pr.ExpiresAt) &&
+		(pr.Status == store.PromptPending || pr.Status == store.PromptSent):
 		return CellMissed
 	case pr.Status == store.PromptSkipped || pr.Status == store.PromptFailed:
 		return CellExcused

@@ -38,7 +38,7 @@ func (b *builder) memberUpdates() ([]MemberUpdates, []Absence) {
 			ups = append(ups, MemberUpdates{Name: m.Name, CheckIns: groups})
 			return
 		}
-		if m.Role != store.RoleObserver && (len(prompts) > 0 || b.why(m, nil) != "") {
+		if m.Role != store.RoleObserver && b.owedNone(m, prompts) {
 			absent = append(absent, Absence{Name: m.Name, Why: b.why(m, prompts)})
 		}
 	})
@@ -63,6 +63,26 @@ func dayUpdate(u *store.Update, day time.Time) DayUpdate {
 		}
 	}
 	return d
+}
+
+// owedNone reports whether a member without updates belongs under "No
+// reply": a prompt closed unanswered (missed, or undeliverable), or away
+// or paused with no prompt still open. A member whose prompts are all
+// still open may yet reply, and one who only skipped said so.
+func (b *builder) owedNone(m *store.TeamMember, prompts []store.Prompt) bool {
+	open := false
+	for _, pr := range prompts {
+		switch cellOf(pr, false, b.now) {
+		case CellMissed:
+			return true
+		case CellOpen:
+			open = true
+		}
+		if pr.Status == store.PromptFailed {
+			return true
+		}
+	}
+	return !open && b.why(m, nil) != ""
 }
 
 // why explains a missing update: away or paused during the period, or
@@ -139,8 +159,10 @@ func (b *builder) item(it store.ActionItem, now time.Time) Item {
 		v.DoneAt = b.local(*it.DoneAt)
 	}
 	if it.Due != nil {
-		v.Due = b.local(*it.Due)
-		v.Overdue = !v.Done && dayOf(v.Due).Before(dayOf(b.local(now)))
+		// A calendar date: the same day in the team's zone, overdue once
+		// that day has ended there.
+		v.Due = store.DateIn(*it.Due, b.p.Loc)
+		v.Overdue = !v.Done && v.Due.Before(dayOf(b.local(now)))
 	}
 	return v
 }

@@ -44,6 +44,18 @@ import (
 	"gorm.io/gorm"
 )
 
+// DateIn places a calendar date stored as UTC midnight (ActionItem.Due)
+// in loc: the same year, month and day as t's UTC date, at midnight in
+// loc. Converting such a date with t.In(loc) instead would show the day
+// before anywhere west of UTC. A nil loc means UTC.
+func DateIn(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
 // MeetingNoteFilter selects meeting notes; zero fields do not filter.
 type MeetingNoteFilter struct {
 	TeamID *int64

@@ -152,3 +152,25 @@ func TestUnfiledNotesStayOutOfPrompts(t *testing.T) {
 		}
 	})
 }
+
+// TestDateInKeepsTheCalendarDay proves that a due date stored as midnight
+// UTC is the same calendar day at midnight in any zone, west or east of
+// UTC, even when the stored value carries another zone or a time of day.
+func TestDateInKeepsTheCalendarDay(t *testing.T) {
+	due := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+	for _, zone := range []string{"America/Los_Angeles", "America/Sao_Paulo", "UTC", "Pacific/Kiritimati"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range []time.Time{due, due.In(loc), due.Add(23 * time.Hour)} {
+			got := store.DateIn(in, loc)
+			if want := time.Date(2026, 12, 3, 0, 0, 0, 0, loc); !got.Equal(want) || got.Location() != loc {
+				t.Errorf("DateIn(%s, %s) = %s, want %s", in, zone, got, want)
+			}
+		}
+	}
+	if got := store.DateIn(due, nil); !got.Equal(due) {
+		t.Errorf("DateIn with nil loc = %s, want %s", got, due)
+	}
+}

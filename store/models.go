@@ -209,7 +209,10 @@ const (
 	ActionDone = "done"
 )
 
-// ActionItem is a follow-up from a meeting note.
+// ActionItem is a follow-up from a meeting note. Due, when set, is a
+// calendar date, not an instant: the due day at midnight UTC. Show and
+// compare it with DateIn (the same day in the reader's zone), never
+// Due.In(loc), which moves it to the day before west of UTC.
 type ActionItem struct {
 	ID            int64  `gorm:"primaryKey"`
 	NoteID        int64  `gorm:"not null;index"`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -330,4 +331,26 @@ func (db *DB) returning(ctx context.Context, query string, args []any, row func(
 		}
 	}
 	return rows.Err()
+}
+
+// WelcomeKey is the outbound DedupKey of the welcome of memberID to
+// teamID: "welcome:TEAM:MEMBER".
+func WelcomeKey(teamID, memberID int64) string {
+	return "welcome:" + strconv.FormatInt(teamID, 10) + ":" + strconv.FormatInt(memberID, 10)
+}
+
+// MembershipsWithoutWelcome returns, in one query and ordered by ID, the
+// memberships (any role) created at or after since that have no outbound
+// message keyed WelcomeKey, leaving out members who unsubscribed or whose
+// address is suppressed (they get no welcome). Errors wrap ErrUnavailable
+// when the database cannot be reached.
+func (db *DB) MembershipsWithoutWelcome(ctx context.Context, since time.Time) ([]Membership, error) {
+	var out []Membership
+	err := db.gorm.WithContext(ctx).Raw(`SELECT ms.* FROM memberships ms JOIN members m ON m.id = ms.member_id
+WHERE ms.created_at >= ? AND m.unsubscribed = ?
+  AND NOT EXISTS (SELECT 1 FROM outbound_messages o
+                  WHERE o.dedup_key = 'welcome:' || CAST(ms.team_id AS TEXT) || ':' || CAST(ms.member_id AS TEXT))
+  AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.address = LOWER(m.email))
+ORDER BY ms.id`, since.UTC(), false).Scan(&out).Error
+	return out, wrap("find memberships without welcome", err)
 }

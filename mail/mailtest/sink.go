@@ -34,6 +34,7 @@ type Sink struct {
 	tried  int // DATA commands seen, accepted or not
 	conns  int // sessions opened
 	change chan struct{}
+	mail   func(from string) error
 	rcpt   func(rcpt string) error
 	data   func(msg Received) error
 	roots  *x509.CertPool // set by NewTLSSink and NewImplicitTLSSink
@@ -90,6 +91,15 @@ func (s *Sink) Addr() string { return s.addr }
 // URL is the sink as a relay URL ("smtp://127.0.0.1:PORT", or
 // "smtps://…" for NewImplicitTLSSink).
 func (s *Sink) URL() string { return s.scheme + "://" + s.addr }
+
+// FailMail makes each MAIL FROM call fn first with the envelope sender
+// ("" for <>); a non-nil error refuses the transaction. Errors are as for
+// FailRcpt. nil removes the hook.
+func (s *Sink) FailMail(fn func(from string) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mail = fn
+}
 
 // FailRcpt makes each RCPT TO call fn first; a non-nil error refuses that
 // recipient. Return an *smtp.SMTPError (see Temporary and Permanent) to
@@ -174,6 +184,13 @@ func Permanent(text string) error {
 	return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: text}
 }
 
+// Reply returns the reply code with the enhanced status code
+// class.subject.detail and text, for FailMail, FailRcpt and FailData:
+// Reply(550, 5, 1, 8, "sender domain does not exist").
+func Reply(code, class, subject, detail int, text string) error {
+	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{class, subject, detail}, Message: text}
+}
+
 func (s *Sink) newSession(c *smtp.Conn) (smtp.Session, error) {
 	s.mu.Lock()
 	s.conns++
@@ -185,6 +202,12 @@ func (s *Sink) hooks() (func(string) error, func(Received) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rcpt, s.data
+}
+
+func (s *Sink) mailHook() func(string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.mail
 }
 
 func (s *Sink) record(m Received, accepted bool) {
@@ -221,6 +244,11 @@ func (se *session) Auth(string) (sasl.Server, error) {
 }
 
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+	if fn := se.sink.mailHook(); fn != nil {
+		if err := fn(from); err != nil {
+			return err
+		}
+	}
 	_, encrypted := se.conn.TLSConnectionState()
 	se.cur = Received{From: from, User: se.user, TLS: encrypted}
 	return nil

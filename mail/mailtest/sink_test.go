@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -74,6 +75,32 @@ func TestSinkFailures(t *testing.T) {
 	s.Reset()
 	if len(s.Messages()) != 0 || s.Attempts() != 0 {
 		t.Error("Reset kept messages")
+	}
+}
+
+// TestSinkFailMail proves the MAIL FROM hook sees the envelope sender and
+// its reply (any code, from Reply) refuses the transaction before RCPT.
+func TestSinkFailMail(t *testing.T) {
+	s := mailtest.NewSink(t)
+	var rcpts atomic.Int32
+	s.FailRcpt(func(string) error { rcpts.Add(1); return nil })
+	s.FailMail(func(from string) error {
+		if from == "bad@x.test" {
+			return mailtest.Reply(553, 5, 1, 8, "sender domain unknown")
+		}
+		return nil
+	})
+	err := send(t, s, "bad@x.test", "b@example.com")
+	var se *smtp.SMTPError
+	if !errors.As(err, &se) || se.Code != 553 || se.EnhancedCode != (smtp.EnhancedCode{5, 1, 8}) {
+		t.Fatalf("mail error = %v, want 553 5.1.8", err)
+	}
+	if rcpts.Load() != 0 || s.Attempts() != 0 {
+		t.Errorf("after a refused MAIL FROM: %d RCPT, %d DATA", rcpts.Load(), s.Attempts())
+	}
+	s.FailMail(nil)
+	if err := send(t, s, "bad@x.test", "b@example.com"); err != nil {
+		t.Fatalf("hook removed: %v", err)
 	}
 }
 

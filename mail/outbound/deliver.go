@@ -60,10 +60,39 @@ type Deliverer struct {
 // network errors, timeouts) are retried later; permanent ones (5xx) are
 // final.
 type DeliveryError struct {
-	Code      int    // SMTP reply code; 0 for network and local errors
-	Enhanced  string // enhanced status code such as "5.1.1", when given
+	Code     int    // SMTP reply code; 0 for network and local errors
+	Enhanced string // enhanced status code such as "5.1.1", when given
+	// Stage is the command that failed: StageMail, StageRcpt or StageData;
+	// empty before MAIL FROM (dial, TLS, AUTH) and for the outbox.
+	Stage     string
 	Temporary bool
 	Err       error
+}
+
+// Stages of an SMTP transaction, for DeliveryError.Stage.
+const (
+	StageMail = "MAIL FROM"
+	StageRcpt = "RCPT TO"
+	StageData = "DATA"
+)
+
+// badMailbox reports whether an enhanced code says the recipient's
+// address does not work (RFC 3463: bad mailbox, bad system, bad syntax,
+// moved; RFC 7505: null MX). 5.1.7 and 5.1.8 are about our sender.
+func badMailbox(enhanced string) bool {
+	switch enhanced {
+	case "5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10":
+		return true
+	}
+	return false
+}
+
+// suppresses reports whether a permanent failure condemns the recipient's
+// address: a bad-mailbox code in reply to RCPT TO, or to DATA (every
+// transaction has the one recipient, so the reply is about it). A refusal
+// of MAIL FROM is about our sender, never the recipient.
+func (e *DeliveryError) suppresses() bool {
+	return !e.Temporary && (e.Stage == StageRcpt || e.Stage == StageData) && badMailbox(e.Enhanced)
 }
 
 // Error says whether the failure is temporary and what the relay said.
@@ -179,7 +208,7 @@ func (d *Deliverer) attempt(ctx context.Context, m *store.OutboundMessage) (stor
 	case de.Temporary:
 		rec.Status = store.OutboundQueued
 		d.metrics.result("deferred")
-	case strings.HasPrefix(de.Enhanced, "5.1."):
+	case de.suppresses():
 		rec.Status, rec.Suppress = store.OutboundSuppressed, m.Recipient
 		d.metrics.result("failed")
 	default:
@@ -187,7 +216,7 @@ func (d *Deliverer) attempt(ctx context.Context, m *store.OutboundMessage) (stor
 		d.metrics.result("failed")
 	}
 	d.log.Warn("delivery failed", "msg_id", m.MessageID, "outbound", m.ID, "code", de.Code,
-		"temporary", de.Temporary, "err", err)
+		"stage", de.Stage, "temporary", de.Temporary, "err", err)
 	return rec, de
 }
 
@@ -197,13 +226,17 @@ var enhancedRE = regexp.MustCompile(`^([245])\.(\d{1,3})\.(\d{1,3})\b`)
 // only looks at 4xx replies: dial errors, timeouts and dropped connections
 // are temporary too.
 func classify(err error) *DeliveryError {
+	var stage string
+	if se := (*stageError)(nil); errors.As(err, &se) {
+		stage = se.stage
+	}
 	var tp *textproto.Error
 	if errors.As(err, &tp) {
-		de := &DeliveryError{Code: tp.Code, Temporary: tp.Code < 500, Err: err}
+		de := &DeliveryError{Code: tp.Code, Stage: stage, Temporary: tp.Code < 500, Err: err}
 		de.Enhanced = enhancedRE.FindString(strings.TrimSpace(tp.Msg))
 		return de
 	}
-	return &DeliveryError{Temporary: true, Err: err}
+	return &DeliveryError{Stage: stage, Temporary: true, Err: err}
 }
 
 // isReply reports whether err is an SMTP reply (the session still works)

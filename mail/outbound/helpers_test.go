@@ -84,7 +84,7 @@ func (e *env) wire(t testing.TB, db *store.DB) (*outbound.Prompter, *outbound.De
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := outbound.NewPrompter(db, outbound.PrompterOptions{Composer: comp, Templates: set, Addresses: e.addrs})
+	p, err := outbound.NewPrompter(db, outbound.PrompterOptions{Composer: comp, Templates: set, Addresses: e.addrs, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,8 @@ type PrompterOptions struct {
 	// PublicURL is the base of unsubscribe links ("https://tidings.example.com").
 	PublicURL string
 	// CatchUp is how far back a run looks for occurrences it missed while
-	// the service was down (default 7 days); older ones are ignored.
+	// the service was down (default 7 days); older ones are ignored. It
+	// also bounds how old a membership QueueMissingWelcomes still welcomes.
 	CatchUp time.Duration
 	// MaxCatchUp caps the occurrences one run considers per member and
 	// check-in (default 7): the latest are kept.
@@ -31,6 +32,9 @@ type PrompterOptions struct {
 	// (default 12h).
 	DefaultWindow time.Duration
 	Logger        *slog.Logger
+	// Now is the clock of QueueMissingWelcomes (default time.Now); SendDue
+	// takes its time as an argument.
+	Now func() time.Time
 }
 
 // Prompter turns check-in schedules into prompts, reminders and welcome
@@ -67,6 +71,9 @@ func NewPrompter(db *store.DB, opts PrompterOptions) (*Prompter, error) {
 	if opts.DefaultWindow <= 0 {
 		opts.DefaultWindow = 12 * time.Hour
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	if opts.PublicURL == "" {
 		opts.PublicURL = "https://" + opts.Addresses.Domain
 	}
@@ -79,8 +86,9 @@ func NewPrompter(db *store.DB, opts PrompterOptions) (*Prompter, error) {
 
 // SendDue schedules every occurrence due by now: each member gets at most
 // one prompt per check-in and period, at the schedule's time in the
-// member's zone. An occurrence missed while the service was down is still
-// sent while its answer window is open and recorded as expired after;
+// member's zone. An occurrence a run sees late (the service was down, or
+// now is ahead of the last run) is still sent while its answer window is
+// open and recorded as expired, with that reason, after;
 // paused, away, unsubscribed and suppressed members' prompts are recorded
 // as skipped. It then queues the reminders that are due. Running it again
 // for the same now queues nothing. Errors wrap store errors.
@@ -244,8 +252,11 @@ func (p *Prompter) newPrompt(ts *store.TeamSchedule, c *store.CheckIn, o occurre
 		DueAt: o.due.UTC(), ExpiresAt: o.due.Add(window).UTC(), Status: store.PromptPending}
 	if !now.Before(pr.ExpiresAt) {
 		pr.Status = store.PromptExpired
-		pr.Reason = fmt.Sprintf("not sent: the service was down until after the answer window closed (%s)",
-			pr.ExpiresAt.In(o.loc).Format("Mon 2 Jan 15:04 MST"))
+		// Say only what is known: the scheduler first saw the occurrence
+		// after its window (downtime, a clock set forward, a check-in
+		// created with a catch-up horizon).
+		pr.Reason = fmt.Sprintf("not sent: its answer window had closed (%s) when the scheduler ran (%s)",
+			pr.ExpiresAt.In(o.loc).Format("Mon 2 Jan 15:04 MST"), now.In(o.loc).Format("Mon 2 Jan 15:04 MST"))
 		return pr, ""
 	}
 	kind, reason := memberSkip(&o.member.Member, now, suppressed)

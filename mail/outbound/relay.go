@@ -157,20 +157,32 @@ func transact(c *gosmtp.Client, timeout time.Duration, from, to string, raw []by
 		return err
 	}
 	if err := c.Mail(from); err != nil {
-		return err
+		return &stageError{StageMail, err}
 	}
 	if err := c.Rcpt(to); err != nil {
-		return err
+		return &stageError{StageRcpt, err}
 	}
 	w, err := c.Data()
 	if err != nil {
-		return err
+		return &stageError{StageData, err}
 	}
 	if _, err := w.Write(raw); err != nil {
-		return err
+		return &stageError{StageData, err}
 	}
-	return w.Close()
+	if err := w.Close(); err != nil {
+		return &stageError{StageData, err}
+	}
+	return nil
 }
+
+// stageError is an error of one command of a transaction.
+type stageError struct {
+	stage string
+	err   error
+}
+
+func (e *stageError) Error() string { return e.stage + ": " + e.err.Error() }
+func (e *stageError) Unwrap() error { return e.err }
 
 // limiter spaces sends at most rate per second (0: unlimited).
 type limiter struct {

@@ -92,7 +92,7 @@ func items(in []store.ActionItemNote, loc *time.Location) []itemView {
 	for i, it := range in {
 		out[i] = itemView{Text: it.Text, Short: shortText(it.Text), From: it.NoteTitle}
 		if it.Due != nil {
-			d := it.Due.In(loc)
+			d := store.DateIn(*it.Due, loc) // a calendar date, not an instant
 			out[i].Due = &d
 		}
 	}

@@ -3,7 +3,6 @@ package outbound
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/tidings-app/tidings/store"
 )
@@ -26,6 +25,26 @@ func (p *Prompter) QueueWelcomes(ctx context.Context, joined []store.Membership)
 		}
 	}
 	return n, nil
+}
+
+// QueueMissingWelcomes queues the welcome of every membership created in
+// the last CatchUp (PrompterOptions; 7 days by default) that has none yet,
+// found in one query: it catches up welcomes lost when QueueWelcomes
+// failed after the sync that created the memberships committed. Older
+// memberships are left alone, so an upgrade or a purge of old mail never
+// welcomes long-standing members. Calling it again queues nothing more;
+// several processes may call it at once (the dedup key decides). It
+// returns how many it queued; errors wrap store errors.
+func (p *Prompter) QueueMissingWelcomes(ctx context.Context) (int, error) {
+	missing, err := p.db.MembershipsWithoutWelcome(ctx, p.opts.Now().Add(-p.opts.CatchUp))
+	if err != nil {
+		return 0, fmt.Errorf("outbound: missing welcomes: %w", err)
+	}
+	n, err := p.QueueWelcomes(ctx, missing)
+	if n > 0 {
+		p.log.Info("queued missing welcomes", "count", n)
+	}
+	return n, err
 }
 
 func (p *Prompter) queueWelcome(ctx context.Context, ms store.Membership) (bool, error) {
@@ -61,8 +80,7 @@ func (p *Prompter) queueWelcome(ctx context.Context, ms store.Membership) (bool,
 	if team.DigestSchedule != "" {
 		v.Digest = describeSchedule(team.DigestSchedule)
 	}
-	key := "welcome:" + strconv.FormatInt(team.ID, 10) + ":" + strconv.FormatInt(m.ID, 10)
-	out, err := p.compose(KindWelcome, key, m, nil, Message{}, v, v.UnsubscribeURL)
+	out, err := p.compose(KindWelcome, store.WelcomeKey(team.ID, m.ID), m, nil, Message{}, v, v.UnsubscribeURL)
 	if err != nil {
 		return false, err
 	}
