@@ -45,7 +45,7 @@ New members get one welcome email.`,
 				return fmt.Errorf("apply %s: %w", a.configPath, err)
 			}
 			printChanges(a, ch)
-			return queueWelcomes(cmd.Context(), a, cfg, db, ch.Joined)
+			return queueWelcomes(cmd.Context(), a, cfg, db)
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "", "configuration file to apply (default: --config)")

@@ -102,7 +102,9 @@ func (s *services) apply(ctx context.Context, cfg *Config) error {
 	if !ch.Empty() {
 		s.log.Info("applied configuration", "created", len(ch.Created), "changed", len(ch.Changed), "removed", len(ch.Removed))
 	}
-	if n, err := s.prompter.QueueWelcomes(ctx, ch.Joined); err != nil {
+	// Welcomes are caught up rather than taken from ch.Joined, so one that
+	// failed to queue last time is queued now.
+	if n, err := s.prompter.QueueMissingWelcomes(ctx); err != nil {
 		return fmt.Errorf("welcome new members: %w", err)
 	} else if n > 0 {
 		s.log.Info("queued welcome messages", "count", n)
@@ -152,11 +154,9 @@ func (s *services) close() {
 	}
 }
 
-// queueWelcomes sends the one welcome email to members an apply added.
-func queueWelcomes(ctx context.Context, a *app, cfg *Config, db *store.DB, joined []store.Membership) error {
-	if len(joined) == 0 {
-		return nil
-	}
+// queueWelcomes sends the one welcome email to members an apply added, and
+// to recent members whose welcome failed to queue before.
+func queueWelcomes(ctx context.Context, a *app, cfg *Config, db *store.DB) error {
 	d, err := a.deps(ctx, cfg, db, time.Now)
 	if err != nil {
 		return err
@@ -165,10 +165,12 @@ func queueWelcomes(ctx context.Context, a *app, cfg *Config, db *store.DB, joine
 	if err != nil {
 		return err
 	}
-	n, err := p.QueueWelcomes(ctx, joined)
+	n, err := p.QueueMissingWelcomes(ctx)
 	if err != nil {
 		return &exitError{code: exTempFail, msg: fmt.Sprintf("welcome new members: %v", err)}
 	}
-	fmt.Fprintf(a.stdout, "queued %d welcome messages\n", n)
+	if n > 0 {
+		fmt.Fprintf(a.stdout, "queued %d welcome messages\n", n)
+	}
 	return nil
 }
