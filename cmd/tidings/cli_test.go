@@ -121,6 +121,13 @@ func TestServeAnswersHealthAndStopsOnCancel(t *testing.T) {
 			t.Errorf("/metrics lacks Go metrics")
 		}
 	}
+	// Read-only commands work while serve holds the same SQLite database.
+	for _, args := range [][]string{{"updates", "list"}, {"prompts", "list"}, {"inbound", "list"}, {"meetings", "list"}} {
+		out, errs, code := run(t, context.Background(), "", append(args, "-c", "../../examples/tidings.yaml")...)
+		if code != 0 {
+			t.Errorf("%v while serving: exit %d, %s%s", args, code, out, errs)
+		}
+	}
 	cancel()
 	select {
 	case err := <-done:
