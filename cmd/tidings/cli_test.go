@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -93,19 +94,7 @@ func TestApplyBadInputChangesNothing(t *testing.T) {
 
 func TestServeAnswersHealthAndStopsOnCancel(t *testing.T) {
 	tempEnv(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	a := &app{configPath: "../../examples/tidings.yaml", stdout: io.Discard, stderr: testLog{t}, logLevel: "info"}
-	cfg, err := a.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := a.startServer(ctx, cfg, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.run(ctx) }()
+	s, stop := serveForTest(t, &app{configPath: "../../examples/tidings.yaml", stdout: io.Discard, stderr: testLog{t}, logLevel: "info"})
 	base := "http://" + s.httpLn.Addr().String()
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		resp, err := http.Get(base + path)
@@ -128,15 +117,49 @@ func TestServeAnswersHealthAndStopsOnCancel(t *testing.T) {
 			t.Errorf("%v while serving: exit %d, %s%s", args, code, out, errs)
 		}
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
+	if err := stop(); err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
+
+// serveForTest starts the service as `tidings serve` does, on the ports and
+// database of a's configuration (tempEnv points them at :0 and a temporary
+// directory). stop shuts it down and returns run's error; it also runs at
+// cleanup, before the test's database is dropped. It fails the test when
+// the service does not stop within a minute.
+func serveForTest(t *testing.T, a *app) (*server, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg, err := a.loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := a.startServer(ctx, cfg, true)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.run(ctx) }()
+	var once sync.Once
+	var runErr error
+	stop := func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(time.Minute):
+				runErr = errors.New("serve did not stop within a minute of cancel")
+			}
+		})
+		return runErr
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
 			t.Errorf("run: %v", err)
 		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("serve did not stop after cancel")
-	}
+	})
+	return s, stop
 }
 
 // testLog sends log lines to t.Log.

@@ -33,7 +33,8 @@ type deps struct {
 	addrs     mail.Addresses
 	templates *templates.Set
 	composer  *outbound.Composer
-	meetings  *meeting.Filer // built once: it registers metrics
+	meetings  *meeting.Filer   // built once: it registers metrics
+	inbound   *inbound.Options // built once: the receiver and the processor share it
 }
 
 // newDeps resolves the secret (configured, else kept in the store), parses
@@ -152,6 +153,9 @@ func (d *deps) filer() (*meeting.Filer, error) {
 // inboundOptions are the receiver's and processor's options: limits, TLS,
 // sender authentication and the meeting filer.
 func (d *deps) inboundOptions() (inbound.Options, error) {
+	if d.inbound != nil {
+		return *d.inbound, nil
+	}
 	s := d.cfg.Server
 	filer, err := d.filer()
 	if err != nil {
@@ -172,6 +176,7 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 		}
 		o.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
+	d.inbound = &o
 	return o, nil
 }
 

@@ -49,25 +49,8 @@ func endToEnd(t *testing.T) {
 	clock.Store(due.Add(-6 * time.Hour).UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()) }
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	a := &app{configPath: "../../examples/tidings.yaml", stdout: &strings.Builder{}, stderr: testLog{t}, logLevel: "warn", now: now}
-	cfg, err := a.loadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := a.startServer(ctx, cfg, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.run(ctx) }()
-	t.Cleanup(func() { // stop the server before its database is dropped
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-	})
+	ctx := context.Background()
+	s, _ := serveForTest(t, &app{configPath: "../../examples/tidings.yaml", stdout: &strings.Builder{}, stderr: testLog{t}, logLevel: "warn", now: now})
 
 	welcomes := sink.WaitFor(2, 30*time.Second)
 	for _, m := range welcomes {
