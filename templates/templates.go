@@ -163,5 +163,10 @@ func Funcs() texttemplate.FuncMap {
 		},
 		"lines": func(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") },
 		"base":  path.Base,
+		// nbsp keeps a date or time on one line in HTML: {{date .Due | nbsp}}.
+		"nbsp": NBSP,
+		// zone names t's zone as people do: "São Paulo" ({{zone .Due}} time).
+		"zone":     ZoneOf,
+		"zonename": ZoneName,
 	}
 }
