@@ -168,5 +168,16 @@ func Funcs() texttemplate.FuncMap {
 		// zone names t's zone as people do: "São Paulo" ({{zone .Due}} time).
 		"zone":     ZoneOf,
 		"zonename": ZoneName,
+		// page is the data of the shared "email_open" partial: the
+		// document title and the hidden preheader.
+		"page": func(title, preheader string) map[string]string {
+			return map[string]string{"title": title, "preheader": preheader}
+		},
+		"plural": func(n int) string {
+			if n == 1 {
+				return ""
+			}
+			return "s"
+		},
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tidings-app/tidings/mail/reply"
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
 )
 
 // confirmData is what meeting_confirm and meeting_ask_team render.
@@ -24,6 +25,9 @@ type confirmData struct {
 	Decisions []string
 	Items     []confirmItem
 	Teams     []teamChoice // meeting_ask_team
+	// DueExample is the due date the correction example names: the next
+	// Friday after sending, in the team's zone ("Fri 4 Dec").
+	DueExample string
 }
 
 type confirmItem struct {
@@ -51,12 +55,12 @@ func (f *Filer) confirm(ctx context.Context, tx *store.DB, in *store.InboundMess
 	for _, m := range members {
 		names[m.ID] = m.Name
 	}
-	date := n.MeetingDate
+	date, now := n.MeetingDate, f.now()
 	if loc, err := time.LoadLocation(team.Timezone); err == nil {
-		date = date.In(loc)
+		date, now = date.In(loc), now.In(loc)
 	}
 	d := confirmData{Corrected: corrected, Address: f.addr.Meetings(team.Slug), Team: team.Name, Title: n.Title,
-		Date: date, From: n.OriginalFromName, Decisions: n.Decisions}
+		Date: date, From: n.OriginalFromName, Decisions: n.Decisions, DueExample: nextFriday(now)}
 	if d.From == "" {
 		d.From = n.OriginalFrom
 	}
@@ -94,8 +98,10 @@ func (f *Filer) send(ctx context.Context, tx *store.DB, kind string, in *store.I
 	if err != nil {
 		return fmt.Errorf("meeting: render %s: %w", kind, err)
 	}
+	// Names, titles and items can make any line long.
+	text := templates.Wrap(strings.TrimRight(r.Text, " \n"), templates.TextWidth) + "\n"
 	out := Outgoing{DedupKey: kind + ":" + strconv.FormatInt(in.ID, 10), Kind: kind, To: msg.From,
-		Subject: r.Subject, Text: r.Text, HTML: r.HTML}
+		Subject: r.Subject, Text: text, HTML: r.HTML}
 	if id := strings.Trim(msg.MessageID, "<>"); id != "" {
 		out.InReplyTo, out.References = id, []string{id}
 	}
@@ -109,6 +115,15 @@ func (f *Filer) send(ctx context.Context, tx *store.DB, kind string, in *store.I
 		return fmt.Errorf("meeting: queue %s: %w", kind, err)
 	}
 	return nil
+}
+
+// nextFriday is the first Friday after t's day, as "Fri 4 Dec".
+func nextFriday(t time.Time) string {
+	n := (int(time.Friday) - int(t.Weekday()) + 7) % 7
+	if n == 0 {
+		n = 7
+	}
+	return t.AddDate(0, 0, n).Format("Mon 2 Jan")
 }
 
 // replySubject is "Re: " and the subject, without stacking "Re:".

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tidings-app/tidings/mail"
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
 )
 
 // PurposeUnsubscribe is the token namespace of unsubscribe links (ID is
@@ -62,7 +63,7 @@ func listHeaders(unsubURL, reply string) []Header {
 
 func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store.Member, pr *store.Prompt, loc *time.Location, open []store.ActionItemNote) promptView {
 	due := pr.DueAt.In(loc)
-	v := promptView{Title: checkInTitle(c.Name), FirstName: firstName(*m), Team: teamPhrase(ts.Team.Name),
+	v := promptView{Title: checkInTitle(c.Name), TeamName: ts.Team.Name, FirstName: firstName(*m), Team: teamPhrase(ts.Team.Name),
 		Greeting: greeting(due), Due: due, Closes: pr.ExpiresAt.In(loc), Questions: c.Questions,
 		Hint: hints(c.Questions), Items: items(open, loc), AwayExample: awayExample(due),
 		UnsubscribeURL: p.UnsubscribeURL(m.ID)}
@@ -72,7 +73,11 @@ func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store
 		v.Count = counts[len(c.Questions)]
 	}
 	if ts.Team.DigestSchedule != "" {
-		v.Digest = describeSchedule(ts.Team.DigestSchedule)
+		home, err := p.location(ts.Team.Timezone)
+		if err != nil {
+			home = loc
+		}
+		v.Digest, v.DigestHTML = describeDigest(ts.Team.DigestSchedule, home, loc, pr.DueAt)
 	}
 	return v
 }
@@ -95,7 +100,9 @@ func (p *Prompter) compose(kind, key string, m *store.Member, pr *store.Prompt, 
 	}
 	msg.To = []Address{{Name: m.Name, Addr: m.Email}}
 	msg.Subject = r.Subject
-	msg.Text = strings.TrimRight(r.Text, " \n") + "\n" // define blocks leave blank lines
+	// Define blocks leave blank lines; members' words (questions, item
+	// texts) can make any line long.
+	msg.Text = templates.Wrap(strings.TrimRight(r.Text, " \n"), templates.TextWidth) + "\n"
 	msg.HTML = strings.TrimRight(r.HTML, " \n") + "\n"
 	out := &store.OutboundMessage{DedupKey: key, Kind: kind, MemberID: &m.ID, Recipient: m.Email, Subject: msg.Subject}
 	if pr != nil {

@@ -36,13 +36,13 @@ func TestPromptHeadersAndContent(t *testing.T) {
 			if wantID := e.p.PromptMessageID(pr.ID); pr.MessageID != wantID {
 				t.Errorf("stored Message-ID %q, want %q", pr.MessageID, wantID)
 			}
-			if subj, _ := m.h.Subject(); subj != "Daily check-in · Tue 24 Nov" {
+			if subj, _ := m.h.Subject(); subj != "Platform · daily check-in · Tue 24 Nov" {
 				t.Errorf("Subject = %q", subj)
 			}
 			hasAll(t, "text part", m.parts["text/plain"], "Good morning Ana", "Platform team", "1. What did you get done yesterday?",
-				"3. Anything blocking you?", `"Yesterday:", "Today:", "Blockers:"`, `Reply "skip"`, "ooo until",
+				"3. Anything blocking you?", `"Today:", "Blockers:"`, `Reply "skip"`, "ooo until",
 				"digest, Fridays at 17:00", e.p.UnsubscribeURL(pr.MemberID))
-			hasAll(t, "html part", m.parts["text/html"], "Good morning Ana", "<li", "Anything blocking you?", "Unsubscribe")
+			hasAll(t, "html part", m.parts["text/html"], "Good morning Ana", "<li", "Anything blocking you?", "Stop these emails", `lang="en"`, "<h1")
 			// The same instant again sends nothing.
 			if sum, res := e.run(t, nine.Add(time.Minute)); sum.Queued != 0 || res.Sent != 0 {
 				t.Errorf("second run: %+v %+v", sum, res)
@@ -298,7 +298,7 @@ func TestWelcome(t *testing.T) {
 			subj, _ := m.h.Subject()
 			hasAll(t, "welcome subject", subj, "Platform")
 			hasAll(t, "welcome text", m.parts["text/plain"], "Hi Ana", "Platform team",
-				"weekdays at 09:00 (America/Sao_Paulo time)", "What did you get done yesterday?",
+				"weekdays at 09:00 (São Paulo time)", "What did you get done yesterday?",
 				"digest of everyone's answers goes out Fridays at 17:00", "ooo until", "https://"+domain+"/u/")
 			hasAll(t, "welcome html", m.parts["text/html"], "weekdays at 09:00", "Platform")
 			if m.h.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {

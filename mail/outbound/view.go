@@ -6,20 +6,25 @@ import (
 	"time"
 
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
 )
 
 // promptView is the data of the prompt and reminder templates.
 type promptView struct {
-	Title, TitleLower         string
+	Title, TitleLower         string // "Daily check-in", "daily check-in"
+	TeamName                  string // the team's own name, for subjects: "Platform"
 	FirstName, Team, Greeting string
 	Count                     string
 	Due, Closes               time.Time // member-local
 	Questions                 []store.Question
 	Hint                      []string // "Yesterday:", …
 	Items                     []itemView
-	AwayExample               string // "Dec 3"
-	Digest                    string // "Fridays at 17:00"; empty: no digest
-	UnsubscribeURL            string
+	AwayExample               string // "Dec 3", a week after Due
+	// Digest says when the team's digest goes out, in the team's zone and
+	// the member's: "Fridays at 17:00 New York / 23:00 your time"; empty:
+	// no digest. DigestHTML is the same with non-breaking spaces.
+	Digest, DigestHTML string
+	UnsubscribeURL     string
 }
 
 type itemView struct {
@@ -29,9 +34,12 @@ type itemView struct {
 
 // welcomeView is the data of the welcome template.
 type welcomeView struct {
-	FirstName, Team, AddedBy     string
-	Zone, Digest, UnsubscribeURL string
-	CheckIns                     []checkInView
+	FirstName, Team, AddedBy string
+	Zone                     string // the member's zone as people name it: "São Paulo"
+	Digest, DigestHTML       string // as in promptView
+	AwayExample              string // the next Thursday after sending: "Dec 3"
+	UnsubscribeURL           string
+	CheckIns                 []checkInView
 }
 
 type checkInView struct {
@@ -138,3 +146,57 @@ func describeSchedule(spec string) string {
 
 // awayExample is a date a week after t, as members would write it.
 func awayExample(t time.Time) string { return t.AddDate(0, 0, 7).Format("Jan 2") }
+
+// nextWeekday is the first day strictly after t's day that is a wd, in
+// t's location, as members would write it: "Dec 3".
+func nextWeekday(t time.Time, wd time.Weekday) string {
+	n := (int(wd) - int(t.Weekday()) + 7) % 7
+	if n == 0 {
+		n = 7
+	}
+	return t.AddDate(0, 0, n).Format("Jan 2")
+}
+
+var shortDays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
+	"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
+
+// describeDigest says when a digest on schedule spec (in the team's zone
+// home) goes out, for a member in zone reader, from the next occurrence
+// after t: "Fridays at 17:00 New York time" when both read the same
+// clock, "Fridays at 17:00 New York / 23:00 your time", and "Fridays at
+// 17:00 New York time (Saturdays at 07:00 your time)" when the day
+// differs. The second result is the same with non-breaking spaces, for
+// HTML.
+func describeDigest(spec string, home, reader *time.Location, t time.Time) (text, html string) {
+	homeName := templates.ZoneName(home.String())
+	when := describeSchedule(spec) // "Fridays at 17:00"
+	at := strings.Index(when, " at ")
+	var next time.Time
+	if sched, err := store.ParseSchedule(spec); err == nil {
+		next = sched.Next(t, home)
+	}
+	if next.IsZero() || at < 0 {
+		s := when + " (" + homeName + " time)"
+		return s, s
+	}
+	days := when[:at] // "Fridays", "weekdays", "Mondays, Wednesdays"
+	h, r := next.In(home), next.In(reader)
+	switch {
+	case h.Format("Mon 15:04") == r.Format("Mon 15:04"):
+		text = when + " " + homeName + " time"
+		html = days + " at " + templates.NBSP(h.Format("15:04")+" "+homeName) + " time"
+	case h.Weekday() == r.Weekday():
+		text = days + " at " + templates.BothZones(next, home, reader, false)
+		html = days + " at " + templates.BothZones(next, home, reader, true)
+	default:
+		// The day differs too: name the reader's day when the schedule
+		// names a single one, else the next occurrence's.
+		local := r.Format("Mon 15:04")
+		if _, one := dayNames[strings.ToLower(strings.Fields(spec)[0])]; one {
+			local = dayNames[strings.ToLower(r.Weekday().String()[:3])] + " at " + r.Format("15:04")
+		}
+		text = when + " " + homeName + " time (" + local + " your time)"
+		html = days + " at " + templates.NBSP(h.Format("15:04")+" "+homeName) + " time (" + templates.NBSP(local) + " your time)"
+	}
+	return text, html
+}

@@ -3,8 +3,10 @@ package outbound
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
 )
 
 // QueueWelcomes queues one welcome message per new membership (from
@@ -68,7 +70,13 @@ func (p *Prompter) queueWelcome(ctx context.Context, ms store.Membership) (bool,
 	if zone == "" {
 		zone = team.Timezone
 	}
-	v := welcomeView{FirstName: firstName(*m), Team: teamPhrase(team.Name), Zone: zone, UnsubscribeURL: p.UnsubscribeURL(m.ID)}
+	loc, err := p.location(zone)
+	if err != nil {
+		return false, err
+	}
+	now := p.opts.Now().In(loc)
+	v := welcomeView{FirstName: firstName(*m), Team: teamPhrase(team.Name), Zone: templates.ZoneName(zone),
+		AwayExample: nextWeekday(now, time.Thursday), UnsubscribeURL: p.UnsubscribeURL(m.ID)}
 	if v.AddedBy, err = p.lead(ctx, team.ID, m.ID); err != nil {
 		return false, err
 	}
@@ -78,7 +86,11 @@ func (p *Prompter) queueWelcome(ctx context.Context, ms store.Membership) (bool,
 		}
 	}
 	if team.DigestSchedule != "" {
-		v.Digest = describeSchedule(team.DigestSchedule)
+		home, err := p.location(team.Timezone)
+		if err != nil {
+			home = loc
+		}
+		v.Digest, v.DigestHTML = describeDigest(team.DigestSchedule, home, loc, now)
 	}
 	out, err := p.compose(KindWelcome, store.WelcomeKey(team.ID, m.ID), m, nil, Message{}, v, v.UnsubscribeURL)
 	if err != nil {
