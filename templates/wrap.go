@@ -14,7 +14,8 @@ const TextWidth = 78
 // wrapped item hang under its text.
 var listMarker = regexp.MustCompile(`^\s*(?:[•◦▪☐☑✓✗○●◐–*-]|\d{1,3}[.)]|>+)\s+`)
 
-// Wrap folds every line of s longer than width runes at spaces, so that
+// Wrap folds every line of s longer than width runes at ASCII spaces
+// (never at non-breaking ones, which templates put inside dates), so that
 // plain-text parts read well in any client. A folded list item ("  • …",
 // "2. …") continues under its text, a folded quote ("> …") repeats its
 // marker, and other lines keep their indentation. A word longer than the
@@ -46,7 +47,13 @@ func fold(l string, width int) []string {
 	if q := strings.TrimSpace(first); strings.HasPrefix(q, ">") {
 		next = first
 	}
-	words := strings.Fields(l[len(first):])
+	// Only ASCII spaces break: non-breaking spaces bind dates and times.
+	var words []string
+	for _, w := range strings.Split(strings.ReplaceAll(l[len(first):], "\t", " "), " ") {
+		if w != "" {
+			words = append(words, w)
+		}
+	}
 	var out []string
 	cur, curLen := first, utf8.RuneCountInString(first)
 	empty := true

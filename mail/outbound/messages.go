@@ -77,7 +77,7 @@ func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store
 		if err != nil {
 			home = loc
 		}
-		v.Digest, v.DigestHTML = describeDigest(ts.Team.DigestSchedule, home, loc, pr.DueAt)
+		v.Digest = describeDigest(ts.Team.DigestSchedule, home, loc, pr.DueAt)
 	}
 	return v
 }

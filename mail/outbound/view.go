@@ -22,9 +22,9 @@ type promptView struct {
 	AwayExample               string // "Dec 3", a week after Due
 	// Digest says when the team's digest goes out, in the team's zone and
 	// the member's: "Fridays at 17:00 New York / 23:00 your time"; empty:
-	// no digest. DigestHTML is the same with non-breaking spaces.
-	Digest, DigestHTML string
-	UnsubscribeURL     string
+	// no digest.
+	Digest         string
+	UnsubscribeURL string
 }
 
 type itemView struct {
@@ -36,7 +36,7 @@ type itemView struct {
 type welcomeView struct {
 	FirstName, Team, AddedBy string
 	Zone                     string // the member's zone as people name it: "São Paulo"
-	Digest, DigestHTML       string // as in promptView
+	Digest                   string // as in promptView
 	AwayExample              string // the next Thursday after sending: "Dec 3"
 	UnsubscribeURL           string
 	CheckIns                 []checkInView
@@ -165,9 +165,9 @@ var shortDays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, 
 // after t: "Fridays at 17:00 New York time" when both read the same
 // clock, "Fridays at 17:00 New York / 23:00 your time", and "Fridays at
 // 17:00 New York time (Saturdays at 07:00 your time)" when the day
-// differs. The second result is the same with non-breaking spaces, for
-// HTML.
-func describeDigest(spec string, home, reader *time.Location, t time.Time) (text, html string) {
+// differs. Each time and its zone are joined by non-breaking spaces, so
+// neither HTML nor templates.Wrap breaks them apart.
+func describeDigest(spec string, home, reader *time.Location, t time.Time) string {
 	homeName := templates.ZoneName(home.String())
 	when := describeSchedule(spec) // "Fridays at 17:00"
 	at := strings.Index(when, " at ")
@@ -176,27 +176,21 @@ func describeDigest(spec string, home, reader *time.Location, t time.Time) (text
 		next = sched.Next(t, home)
 	}
 	if next.IsZero() || at < 0 {
-		s := when + " (" + homeName + " time)"
-		return s, s
+		return when + " (" + templates.NBSP(homeName+" time") + ")"
 	}
 	days := when[:at] // "Fridays", "weekdays", "Mondays, Wednesdays"
 	h, r := next.In(home), next.In(reader)
 	switch {
 	case h.Format("Mon 15:04") == r.Format("Mon 15:04"):
-		text = when + " " + homeName + " time"
-		html = days + " at " + templates.NBSP(h.Format("15:04")+" "+homeName) + " time"
+		return days + " at " + templates.NBSP(h.Format("15:04")+" "+homeName) + " time"
 	case h.Weekday() == r.Weekday():
-		text = days + " at " + templates.BothZones(next, home, reader, false)
-		html = days + " at " + templates.BothZones(next, home, reader, true)
-	default:
-		// The day differs too: name the reader's day when the schedule
-		// names a single one, else the next occurrence's.
-		local := r.Format("Mon 15:04")
-		if _, one := dayNames[strings.ToLower(strings.Fields(spec)[0])]; one {
-			local = dayNames[strings.ToLower(r.Weekday().String()[:3])] + " at " + r.Format("15:04")
-		}
-		text = when + " " + homeName + " time (" + local + " your time)"
-		html = days + " at " + templates.NBSP(h.Format("15:04")+" "+homeName) + " time (" + templates.NBSP(local) + " your time)"
+		return days + " at " + templates.BothZones(next, home, reader, true)
 	}
-	return text, html
+	// The day differs too: name the reader's day when the schedule names a
+	// single one, else the next occurrence's.
+	local := r.Format("Mon 15:04")
+	if _, one := dayNames[strings.ToLower(strings.Fields(spec)[0])]; one {
+		local = dayNames[strings.ToLower(r.Weekday().String()[:3])] + " at " + r.Format("15:04")
+	}
+	return days + " at " + templates.NBSP(h.Format("15:04")+" "+homeName) + " time (" + templates.NBSP(local) + " your time)"
 }

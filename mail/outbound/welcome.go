@@ -90,7 +90,7 @@ func (p *Prompter) queueWelcome(ctx context.Context, ms store.Membership) (bool,
 		if err != nil {
 			home = loc
 		}
-		v.Digest, v.DigestHTML = describeDigest(team.DigestSchedule, home, loc, now)
+		v.Digest = describeDigest(team.DigestSchedule, home, loc, now)
 	}
 	out, err := p.compose(KindWelcome, store.WelcomeKey(team.ID, m.ID), m, nil, Message{}, v, v.UnsubscribeURL)
 	if err != nil {
