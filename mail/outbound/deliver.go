@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -246,10 +245,21 @@ func isReply(err error) bool {
 	return errors.As(err, &tp)
 }
 
-// writeOutbox writes m to Outbox/<id>.eml atomically (temp file, then
+// outboxName is the file name of m written at t:
+// "20261123T120000.000Z-0000000042-prompt.eml". Names sort in sending
+// order (time, then the queue's ID) in any file manager or `ls`.
+func outboxName(m *store.OutboundMessage, t time.Time) string {
+	kind := m.Kind
+	if kind == "" {
+		kind = "mail"
+	}
+	return fmt.Sprintf("%s-%010d-%s.eml", t.UTC().Format("20060102T150405.000Z"), m.ID, kind)
+}
+
+// writeOutbox writes m to Outbox/outboxName atomically (temp file, then
 // rename) with a Return-Path line carrying the envelope sender.
 func (d *Deliverer) writeOutbox(m *store.OutboundMessage, from string) error {
-	name := filepath.Join(d.opts.Outbox, strconv.FormatInt(m.ID, 10)+".eml")
+	name := filepath.Join(d.opts.Outbox, outboxName(m, d.opts.Now()))
 	f, err := os.CreateTemp(d.opts.Outbox, ".tmp-*.eml")
 	if err != nil {
 		return err
