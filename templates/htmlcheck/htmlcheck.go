@@ -169,9 +169,10 @@ func ScreenshotDir() string {
 }
 
 // Check renders html at widths 320, 375 and 700 px, each in light and
-// dark mode, saves a
-// screenshot of each as NAME-WIDTH-MODE.png, and reports every problem
-// (and any browser error) to t as an error.
+// dark mode, saves a screenshot of each as NAME-WIDTH-MODE.png (and one
+// in Chromium's forced dark mode, NAME-375-forced-dark.png, which is not
+// checked), and reports every problem (and any browser error) to t as an
+// error.
 func (b *Browser) Check(t Reporter, name, html string) {
 	t.Helper()
 	ps, err := b.Inspect(context.Background(), name, html)
@@ -238,7 +239,31 @@ func (b *Browser) Inspect(ctx context.Context, name, html string) ([]Problem, er
 			}
 		}
 	}
+	// Forced dark (Chromium's auto dark mode, what some mail apps do to
+	// light-only mail): a screenshot to look at, not checked — computed
+	// styles do not show the colours it paints.
+	if err := chromedp.Do(tab, layout(375, "light"), autoDark(true)); err != nil {
+		return out, fmt.Errorf("forced dark: %w", err)
+	}
+	png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(b.shots, unsafeName.ReplaceAllString(name, "_")+"-375-forced-dark.png"), png, 0o644)
+	}
+	if derr := chromedp.Do(tab, autoDark(false)); err == nil {
+		err = derr
+	}
+	if err != nil {
+		return out, fmt.Errorf("forced dark: %w", err)
+	}
 	return out, nil
+}
+
+// autoDark turns Chromium's automatic dark theme on or off.
+func autoDark(on bool) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, t, emulation.SetAutoDarkModeOverride, emulation.SetAutoDarkModeOverrideParams{Enabled: &on})
+		return chromedp.Void{}, err
+	}
 }
 
 // layout sets the viewport width (800 px tall, not mobile, so that the
