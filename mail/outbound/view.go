@@ -157,9 +157,6 @@ func nextWeekday(t time.Time, wd time.Weekday) string {
 	return t.AddDate(0, 0, n).Format("Jan 2")
 }
 
-var shortDays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
-	"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
-
 // describeDigest says when a digest on schedule spec (in the team's zone
 // home) goes out, for a member in zone reader, from the next occurrence
 // after t: "Fridays at 17:00 New York time" when both read the same
