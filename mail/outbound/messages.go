@@ -63,7 +63,7 @@ func listHeaders(unsubURL, reply string) []Header {
 
 func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store.Member, pr *store.Prompt, loc *time.Location, open []store.ActionItemNote) promptView {
 	due := pr.DueAt.In(loc)
-	v := promptView{Title: checkInTitle(c.Name), TeamName: ts.Team.Name, FirstName: firstName(*m), Team: teamPhrase(ts.Team.Name),
+	v := promptView{Title: checkInTitle(c.Name), TeamName: shortTeam(ts.Team.Name), FirstName: firstName(*m), Team: teamPhrase(ts.Team.Name),
 		Greeting: greeting(due), Due: due, Closes: pr.ExpiresAt.In(loc), Questions: c.Questions,
 		Hint: hints(c.Questions), Items: items(open, loc), AwayExample: awayExample(due),
 		UnsubscribeURL: p.UnsubscribeURL(m.ID)}

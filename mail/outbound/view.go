@@ -66,6 +66,15 @@ func teamPhrase(name string) string {
 	return name + " team"
 }
 
+// shortTeam is how a subject names a team, short for phones: "Platform
+// team" → "Platform".
+func shortTeam(name string) string {
+	if n := len(name) - len(" team"); n > 0 && strings.EqualFold(name[n:], " team") {
+		return strings.TrimSpace(name[:n])
+	}
+	return name
+}
+
 func checkInTitle(name string) string {
 	if name == "" {
 		return "Check-in"

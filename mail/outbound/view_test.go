@@ -43,3 +43,11 @@ func TestNextWeekday(t *testing.T) {
 		}
 	}
 }
+
+func TestShortTeam(t *testing.T) {
+	for in, want := range map[string]string{"Platform team": "Platform", "Platform Team": "Platform", "Platform": "Platform", "team": "team", "Steam": "Steam"} {
+		if got := shortTeam(in); got != want {
+			t.Errorf("shortTeam(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
