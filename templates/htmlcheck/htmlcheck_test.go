@@ -86,6 +86,30 @@ func TestHarness(t *testing.T) {
 		}
 	})
 
+	t.Run("dark mode is checked", func(t *testing.T) {
+		// Dark card, text left dark: fine in light, unreadable in dark.
+		doc := strings.Replace(good, ".card{background:#161b22!important;color:#e6edf3!important}", ".card{background:#161b22!important}", 1)
+		ps, err := b.Inspect(context.Background(), "htmlcheck-darkfail", doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var light, dark int
+		for _, p := range ps {
+			if p.Kind != "contrast" {
+				t.Errorf("unexpected problem %s", p)
+				continue
+			}
+			if p.Mode == "light" {
+				light++
+			} else {
+				dark++
+			}
+		}
+		if light != 0 || dark < 3 {
+			t.Errorf("contrast problems: %d in light, %d in dark; want 0 and one per width at least:\n%s", light, dark, join(ps))
+		}
+	})
+
 	t.Run("screenshots", func(t *testing.T) {
 		shots := htmlcheck.ScreenshotDir()
 		for _, f := range []string{"htmlcheck-good-320-light.png", "htmlcheck-good-375-dark.png", "htmlcheck-good-700-light.png"} {
