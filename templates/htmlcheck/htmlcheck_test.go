@@ -139,3 +139,33 @@ func join(ps []htmlcheck.Problem) string {
 	}
 	return b.String()
 }
+
+// TestMissingChromium proves that without Chromium, Start fails the test
+// under CI=true and skips it otherwise.
+func TestMissingChromium(t *testing.T) {
+	t.Setenv("TIDINGS_CHROMIUM", filepath.Join(t.TempDir(), "no-chromium"))
+	for _, ci := range []string{"true", ""} {
+		t.Setenv("CI", ci)
+		f := &fakeTB{TB: t}
+		if b := htmlcheck.Start(f); b != nil {
+			t.Fatalf("CI=%q: Start returned a browser", ci)
+		}
+		if ci == "true" && (!f.failed || f.skipped) {
+			t.Errorf("CI=true: failed=%v skipped=%v, want a failure", f.failed, f.skipped)
+		}
+		if ci == "" && (f.failed || !f.skipped) {
+			t.Errorf("CI unset: failed=%v skipped=%v, want a skip", f.failed, f.skipped)
+		}
+	}
+}
+
+// fakeTB records Fatal and Skip instead of stopping the test.
+type fakeTB struct {
+	testing.TB
+	failed, skipped bool
+}
+
+func (f *fakeTB) Helper()               {}
+func (f *fakeTB) Fatal(...any)          { f.failed = true }
+func (f *fakeTB) Fatalf(string, ...any) { f.failed = true }
+func (f *fakeTB) Skip(...any)           { f.skipped = true }
