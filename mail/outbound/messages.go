@@ -68,6 +68,7 @@ func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store
 		Hint: hints(c.Questions), Items: items(open, loc), AwayExample: awayExample(due),
 		UnsubscribeURL: p.UnsubscribeURL(m.ID)}
 	v.TitleLower = strings.ToLower(v.Title)
+	v.Until = until(v.Due, v.Closes)
 	v.Count = strconv.Itoa(len(c.Questions))
 	if len(c.Questions) < len(counts) {
 		v.Count = counts[len(c.Questions)]

@@ -16,6 +16,10 @@ type promptView struct {
 	FirstName, Team, Greeting string
 	Count                     string
 	Due, Closes               time.Time // member-local
+	// Until says when the answer window closes, in the member's zone:
+	// "21:00 São Paulo time" on the prompt's day, else "Tue 8 Dec 05:00
+	// Berlin time"; non-breaking spaces inside. Empty: no window.
+	Until string
 	Questions                 []store.Question
 	Hint                      []string // "Yesterday:", …
 	Items                     []itemView
@@ -64,6 +68,19 @@ func teamPhrase(name string) string {
 		return name
 	}
 	return name + " team"
+}
+
+// until says when a prompt due at due closes at closes (both
+// member-local); see promptView.Until.
+func until(due, closes time.Time) string {
+	if closes.IsZero() {
+		return ""
+	}
+	layout := "Mon 2 Jan 15:04"
+	if y, m, d := closes.Date(); y == due.Year() && m == due.Month() && d == due.Day() {
+		layout = "15:04"
+	}
+	return templates.NBSP(closes.Format(layout) + " " + templates.ZoneOf(closes) + " time")
 }
 
 // shortTeam is how a subject names a team, short for phones: "Platform

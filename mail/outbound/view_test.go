@@ -51,3 +51,22 @@ func TestShortTeam(t *testing.T) {
 		}
 	}
 }
+
+func TestUntil(t *testing.T) {
+	sp, _ := time.LoadLocation("America/Sao_Paulo")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	due := time.Date(2026, 12, 7, 9, 0, 0, 0, sp)
+	for _, c := range []struct {
+		closes time.Time
+		want   string
+	}{
+		{due.Add(12 * time.Hour), "21:00 São Paulo time"},
+		{time.Date(2026, 12, 8, 5, 0, 0, 0, berlin), "Tue 8 Dec 05:00 Berlin time"},
+		{time.Time{}, ""},
+	} {
+		d := due.In(c.closes.Location())
+		if got := strings.ReplaceAll(until(d, c.closes), "\u00a0", " "); got != c.want {
+			t.Errorf("until(%v) = %q, want %q", c.closes, got, c.want)
+		}
+	}
+}
