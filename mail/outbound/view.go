@@ -19,11 +19,11 @@ type promptView struct {
 	// Until says when the answer window closes, in the member's zone:
 	// "21:00 São Paulo time" on the prompt's day, else "Tue 8 Dec 05:00
 	// Berlin time"; non-breaking spaces inside. Empty: no window.
-	Until string
-	Questions                 []store.Question
-	Hint                      []string // "Yesterday:", …
-	Items                     []itemView
-	AwayExample               string // "Dec 3", a week after Due
+	Until       string
+	Questions   []store.Question
+	Hint        []string // "Yesterday:", …
+	Items       []itemView
+	AwayExample string // "Dec 3", a week after Due
 	// Digest says when the team's digest goes out, in the team's zone and
 	// the member's: "Fridays at 17:00 New York / 23:00 your time"; empty:
 	// no digest.
