@@ -3,6 +3,7 @@ package digest
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tidings-app/tidings/templates"
@@ -14,28 +15,45 @@ const TemplateName = "digest"
 // Width is the column the plain-text digest wraps at.
 const Width = 78
 
-// View is what the digest templates receive: the digest and the reader's
-// unsubscribe URL, the only part that differs between readers (so one
-// rendering can serve a whole team). Its methods are layout helpers for the
-// plain text.
+// View is what the digest templates receive: the digest, the reader's
+// zone and unsubscribe URL (the only parts that differ between readers,
+// so one rendering can serve every reader in a zone). Its methods are
+// layout helpers.
 type View struct {
 	Digest
+	// Reader is the reader's zone, for times; nil is the team's.
+	Reader *time.Location
 	// Unsubscribe is the recipient's one-click unsubscribe URL; empty
 	// leaves the footer line out.
 	Unsubscribe string
 	nameWidth   int
-	cellWidth   int
+	colWidth    []int
 }
 
 // Render renders d (subject, text and HTML) with the "digest" templates of
-// set; unsubscribe is the reader's unsubscribe URL, empty for none. Errors
-// come from the templates (templates.ErrNoTemplate when the set has no
-// digest).
+// set for a reader in the team's zone; unsubscribe is the reader's
+// unsubscribe URL, empty for none. See RenderFor.
 func Render(set *templates.Set, d Digest, unsubscribe string) (templates.Rendered, error) {
-	v := View{Digest: d, Unsubscribe: unsubscribe}
+	return RenderFor(set, d, nil, unsubscribe)
+}
+
+// RenderFor renders d for a reader in zone reader (nil: the team's).
+// Errors come from the templates (templates.ErrNoTemplate when the set has
+// no digest).
+func RenderFor(set *templates.Set, d Digest, reader *time.Location, unsubscribe string) (templates.Rendered, error) {
+	if reader == nil {
+		reader = d.Period.Loc
+	}
+	v := View{Digest: d, Reader: reader, Unsubscribe: unsubscribe}
+	v.colWidth = make([]int, len(d.Participation.Columns))
+	for i := range v.colWidth {
+		v.colWidth[i] = 3
+	}
 	for _, p := range d.Participation.People {
 		v.nameWidth = max(v.nameWidth, utf8.RuneCountInString(p.Name))
-		v.cellWidth = max(v.cellWidth, len(p.Cells))
+		for i, cells := range p.Days {
+			v.colWidth[i] = max(v.colWidth[i], len(cells))
+		}
 	}
 	r, err := set.Render(TemplateName, v)
 	if err != nil {
@@ -44,22 +62,77 @@ func Render(set *templates.Set, d Digest, unsubscribe string) (templates.Rendere
 	return r, nil
 }
 
-// Summary is the subject's tail: "2 blockers, 11 of 12 replied", or
-// "no updates".
-func (d Digest) Summary() string {
+// Subject is "Platform · 23–27 Nov · 1 open blocker": the team (cut to 28
+// characters), the days and the open blockers only, so that a phone shows
+// the count; "no updates" for an empty period.
+func (d Digest) Subject() string {
+	team := d.Team
+	if r := []rune(team); len(r) > 28 {
+		team = strings.TrimSpace(string(r[:27])) + "…"
+	}
+	tail := "no open blockers"
+	switch n := d.OpenBlockers(); {
+	case d.Empty:
+		tail = "no updates"
+	case n == 1:
+		tail = "1 open blocker"
+	case n > 1:
+		tail = fmt.Sprintf("%d open blockers", n)
+	}
+	return team + " · " + d.Days.Short() + " · " + tail
+}
+
+// Preheader is the hidden summary a mail client shows after the subject:
+// "Ana blocked 11 days: waiting on VPN access · 56 of 60 answered · 1
+// overdue item".
+func (d Digest) Preheader() string {
+	var parts []string
+	shown := 0
+	for _, b := range d.Blockers {
+		if !b.Open() || shown == 2 {
+			continue
+		}
+		shown++
+		parts = append(parts, fmt.Sprintf("%s blocked %s: %s", b.Short, b.Age(), clip(b.Text, 40)))
+	}
+	if n := d.OpenBlockers() - shown; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d more blocked", n))
+	}
+	pt := d.Participation
 	if d.Empty {
-		return "no updates"
+		parts = append(parts, "no updates this "+d.Period.Noun())
+	} else {
+		parts = append(parts, fmt.Sprintf("%d of %d answered", pt.Answered, pt.Expected))
 	}
-	var b string
-	switch n := len(d.Blockers); n {
-	case 0:
-		b = "no blockers"
-	case 1:
-		b = "1 blocker"
-	default:
-		b = fmt.Sprintf("%d blockers", n)
+	overdue := 0
+	for _, o := range d.OpenItems {
+		for _, it := range o.Items {
+			if it.Overdue {
+				overdue++
+			}
+		}
 	}
-	return fmt.Sprintf("%s, %d of %d replied", b, d.Participation.Replied, d.Participation.Prompted)
+	switch {
+	case overdue == 1:
+		parts = append(parts, "1 overdue item")
+	case overdue > 1:
+		parts = append(parts, fmt.Sprintf("%d overdue items", overdue))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// clip shortens s to n characters at a word boundary, with an ellipsis.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.") + "…"
 }
 
 // OpenBlockers counts the blockers still open at the end of the period.
@@ -71,6 +144,22 @@ func (d Digest) OpenBlockers() int {
 		}
 	}
 	return n
+}
+
+// PeriodLine is "Mon 23 – Fri 27 Nov, New York time".
+func (d Digest) PeriodLine() string { return d.Days.Long() + ", " + d.Zone + " time" }
+
+// Window says exactly which prompts count: "Prompts due Fri 20 Nov 17:00 –
+// Fri 27 Nov 17:00 New York time", and the same in the reader's zone when
+// its clock differs ("(23:00 – 23:00 your time)").
+func (v View) Window() string {
+	p := v.Period
+	f := func(t time.Time) string { return nb(t.Format("Mon 2 Jan 15:04")) }
+	s := "Prompts due " + f(p.Start.In(p.Loc)) + " – " + f(p.End.In(p.Loc)) + " " + v.Zone + " time"
+	if r := v.Reader; r != nil && p.End.In(r).Format("15:04 Mon") != p.End.In(p.Loc).Format("15:04 Mon") {
+		s += " (" + f(p.Start.In(r)) + " – " + f(p.End.In(r)) + " your time)"
+	}
+	return s
 }
 
 // LeadNames is "Ben Okafor" or "Ben Okafor and Dana Ortiz".
@@ -91,44 +180,71 @@ func (v View) Pad(s string) string {
 	return s + strings.Repeat(" ", max(0, v.nameWidth-utf8.RuneCountInString(s)))
 }
 
-// Bar draws a person's cells as text: ■ answered, □ missed, · excused,
-// ○ still open, padded to the longest row.
-func (v View) Bar(cells []string) string {
-	var b strings.Builder
-	for _, c := range cells {
-		b.WriteString(map[string]string{CellAnswered: "■", CellMissed: "□", CellExcused: "·", CellOpen: "○"}[c])
+// cellRunes draws cells as text: ■ answered, □ missed, · excused, ○ open.
+var cellRunes = map[string]string{CellAnswered: "■", CellMissed: "□", CellExcused: "·", CellOpen: "○"}
+
+// GridHead is the two header lines of the text grid: weekdays and dates,
+// aligned over the columns of Bar.
+func (v View) GridHead() string {
+	var days, dates strings.Builder
+	pad := strings.Repeat(" ", v.nameWidth+4)
+	days.WriteString(pad)
+	dates.WriteString(pad)
+	for i, c := range v.Participation.Columns {
+		fmt.Fprintf(&days, "%-*s ", v.colWidth[i], c.Label)
+		fmt.Fprintf(&dates, "%-*s ", v.colWidth[i], c.Date)
 	}
-	b.WriteString(strings.Repeat(" ", max(0, v.cellWidth-len(cells))))
+	return strings.TrimRight(days.String(), " ") + "\n" + strings.TrimRight(dates.String(), " ")
+}
+
+// Bar draws a person's cells under the grid's day columns.
+func (v View) Bar(ps PersonStat) string {
+	var b strings.Builder
+	for i, cells := range ps.Days {
+		for _, c := range cells {
+			b.WriteString(cellRunes[c])
+		}
+		b.WriteString(strings.Repeat(" ", v.colWidth[i]-len(cells)+1))
+	}
 	return b.String()
 }
 
-// LegendEntry is one cell kind of the participation chart and its label.
-type LegendEntry struct{ Kind, Label string }
-
-// Legend is the key of the participation chart, drawn with the chart's own
-// cells in the HTML: two rows of two, so it fits a phone screen.
-func (v View) Legend() [][]LegendEntry {
-	return [][]LegendEntry{{{CellAnswered, "answered"}, {CellMissed, "no reply"}},
-		{{CellExcused, "away or skipped"}, {CellOpen, "still open"}}}
+// Legend is the key of the participation chart, in the order of the
+// cells' meaning.
+func (v View) Legend() []struct{ Kind, Label string } {
+	return []struct{ Kind, Label string }{{CellAnswered, "answered"}, {CellMissed, "no reply"},
+		{CellExcused, "away, skipped or not sent"}, {CellOpen, "still open"}}
 }
 
-// Stats is a person's figures after the bar: "4/5", then the streak when
-// over one and the note, if any.
+// Stats is a person's figures after the bar: "8/9 +1 open", then the
+// streak when over one and the note, if any. Prompts still open are not
+// counted: "1 open" alone when nothing has closed yet.
 func (v View) Stats(ps PersonStat) string {
-	s := fmt.Sprintf("%d/%d", ps.Answered, ps.Expected)
+	s := v.Count(ps)
 	if ps.Streak > 1 {
-		s = fmt.Sprintf("%-5s  streak %d", s, ps.Streak)
+		s = fmt.Sprintf("%-11s streak %d", s, ps.Streak)
 	}
 	if ps.Note != "" {
-		s = fmt.Sprintf("%-16s  %s", s, ps.Note)
+		s = fmt.Sprintf("%-21s %s", s, ps.Note)
 	}
-	return s
+	return strings.TrimRight(s, " ")
+}
+
+// Count is "8/9", "8/9 +1 open" or "1 open".
+func (v View) Count(ps PersonStat) string {
+	switch {
+	case ps.Expected == 0 && ps.Open > 0:
+		return fmt.Sprintf("%d open", ps.Open)
+	case ps.Open > 0:
+		return fmt.Sprintf("%d/%d +%d open", ps.Answered, ps.Expected, ps.Open)
+	}
+	return fmt.Sprintf("%d/%d", ps.Answered, ps.Expected)
 }
 
 // Para lays out s for a line where it starts at column col: s is wrapped
 // at Width, and its continuation lines and further lines start at column
-// col+hang, so long answers stay whole and readable in a terminal. A word longer than the line (a
-// URL) is kept whole on its own line.
+// col+hang, so long answers stay whole and readable in a terminal. A word
+// longer than the line (a URL) is kept whole on its own line.
 func (v View) Para(col, hang int, s string) string {
 	pad := strings.Repeat(" ", col+hang)
 	var b strings.Builder
@@ -136,7 +252,8 @@ func (v View) Para(col, hang int, s string) string {
 		if i > 0 {
 			b.WriteString("\n" + pad)
 		}
-		wrapLine(&b, strings.Fields(line), col, pad)
+		// Split at ASCII blanks only: no-break spaces hold dates together.
+		wrapLine(&b, strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' }), col, pad)
 	}
 	return b.String()
 }
@@ -168,18 +285,77 @@ func (v View) Percent(n, of int) int {
 	return max(1, percent(n, of))
 }
 
-// Answer lays out one answer as "Label: text" starting at column col.
-func (v View) Answer(col int, a AnswerView) string {
-	if a.Label == "" {
-		return v.Para(col, 2, a.Text)
+// DayText lays out one day of a member's updates starting at column col:
+// "Done: x · Today: y", wrapped; code blocks are kept as written, each
+// line indented under the day.
+func (v View) DayText(col int, d DayUpdate) string {
+	var b strings.Builder
+	var cur strings.Builder
+	flush := func() {
+		if t := strings.TrimSpace(cur.String()); t != "" {
+			if b.Len() > 0 {
+				b.WriteString("\n" + strings.Repeat(" ", col))
+			}
+			b.WriteString(v.Para(col, 2, t))
+		}
+		cur.Reset()
 	}
-	return v.Para(col, 2, a.Label+": "+a.Text)
+	for i, a := range d.Answers {
+		if i > 0 && strings.TrimSpace(cur.String()) != "" {
+			cur.WriteString(" · ")
+		}
+		if a.Label != "" {
+			cur.WriteString(a.Label + ": ")
+		}
+		for _, p := range a.Parts {
+			if p.Kind != PartCode {
+				cur.WriteString(p.Text)
+				continue
+			}
+			flush()
+			for _, line := range strings.Split(p.Text, "\n") {
+				b.WriteString("\n" + strings.TrimRight(strings.Repeat(" ", col+4)+line, " "))
+			}
+		}
+	}
+	if d.Edited {
+		cur.WriteString(" (edited)")
+	}
+	if d.Late {
+		cur.WriteString(" (late)")
+	}
+	flush()
+	return strings.TrimLeft(b.String(), "\n")
 }
 
-// When says when a blocker began and whether it cleared: "since Tue, still
-// open" or "Wed; cleared Thu"; a blocker carried from an earlier period
-// names the date ("since Wed 18 Nov, still open", "since Wed 28 Oct or
-// earlier, still open" when it reaches past the look-back window).
+// DayLabel is a day of a member's updates: "Mon", or "Fri 20" for a day
+// outside the digest's days (a prompt due before the period's first day
+// in the team's zone).
+func (v View) DayLabel(t time.Time) string {
+	d := dayOf(t)
+	first := time.Date(v.Days.First.Year(), v.Days.First.Month(), v.Days.First.Day(), 0, 0, 0, 0, d.Location())
+	if d.Before(first) {
+		return t.Format("Mon 2")
+	}
+	return t.Format("Mon")
+}
+
+// Age says how long an open blocker has been open: "today", "1 day",
+// "11 days".
+func (b Blocker) Age() string {
+	switch b.Days {
+	case 0:
+		return "since today"
+	case 1:
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", b.Days)
+}
+
+// When says when a blocker began and how it ended, in the member's days:
+// "since Mon 16 Nov, 11 days" for an open one ("or earlier" when it
+// reaches past the look-back window), "Wed, cleared Thu" for a cleared
+// one.
 func (b Blocker) When() string {
 	since := b.Since.Format("Mon")
 	if b.Carried {
@@ -187,33 +363,44 @@ func (b Blocker) When() string {
 		if b.Bounded {
 			since += " or earlier"
 		}
-		if !b.Open() {
-			return "since " + since + "; cleared " + b.Cleared.Format("Mon")
-		}
 	}
 	switch {
 	case b.Open():
-		return "since " + since + ", still open"
+		return "since " + since + ", " + strings.TrimPrefix(b.Age(), "since ")
+	case b.Carried:
+		return "since " + since + ", cleared " + b.Cleared.Format("Mon")
 	case dayOf(b.Cleared).Equal(dayOf(b.Since)):
-		return since + "; cleared the same day"
+		return since + ", cleared the same day"
 	}
-	return since + "; cleared " + b.Cleared.Format("Mon")
+	return since + ", cleared " + b.Cleared.Format("Mon")
 }
 
-// ItemLine is one action item as text: "☐ Ben Okafor — draft the staffing
-// plan, due Fri 27 Nov" (OVERDUE when late) or "☑ … (done Thu)".
-func (v View) ItemLine(it Item) string {
-	return v.itemLine(it, it.Owner+" — ")
-}
+// Item symbols: open, done, and decisions, distinct in shape.
+const (
+	SymbolOpen     = "☐"
+	SymbolDone     = "✓"
+	SymbolDecision = "◆"
+)
 
-// OwnItemLine is ItemLine without the owner, for a list under the owner's
-// name.
-func (v View) OwnItemLine(it Item) string { return v.itemLine(it, "") }
+// ItemLine is a done item under its meeting: "✓ Chen Wei — benchmark the
+// new ingest path (done Thu)".
+func (v View) ItemLine(it Item) string { return v.itemLine(it, it.Owner+" — ") }
+
+// OwnItemLine is an item under its owner's name, without the owner: "☐
+// draft the staffing plan, due Fri 27 Nov — OVERDUE (Q1 sync, Wed 25
+// Nov)".
+func (v View) OwnItemLine(it Item) string {
+	s := v.itemLine(it, "")
+	if it.Meeting != "" {
+		s += " (" + it.Meeting + ")"
+	}
+	return s
+}
 
 func (v View) itemLine(it Item, owner string) string {
-	s := "☐ "
+	s := SymbolOpen + " "
 	if it.Done {
-		s = "☑ "
+		s = SymbolDone + " "
 	}
 	s += owner + it.Text
 	switch {
@@ -238,11 +425,23 @@ func (v View) MeetingLine(m Meeting) string {
 	return s + ")"
 }
 
+// OpenNote is "2 open items, listed below" for a meeting, or "".
+func (m Meeting) OpenNote() string {
+	switch m.Open {
+	case 0:
+		return ""
+	case 1:
+		return "1 open item, under Open action items"
+	}
+	return fmt.Sprintf("%d open items, under Open action items", m.Open)
+}
+
 // NoReplyLine lists who did not reply: "No reply this week: Dmitri Ivanov
 // (away until 30 Nov), Eve Adams".
 func (v View) NoReplyLine() string {
-	parts := make([]string, len(v.NoReply))
-	for i, a := range v.NoReply {
+	nr := v.Participation.NoReply
+	parts := make([]string, len(nr))
+	for i, a := range nr {
 		parts[i] = a.Name
 		if a.Why != "" {
 			parts[i] += " (" + a.Why + ")"
