@@ -207,7 +207,7 @@ func TestEmptyPeriodIsOneLine(t *testing.T) {
 	if !d.Empty || r.Subject != "Platform team · 23–27 Nov · no updates" {
 		t.Errorf("empty = %v, subject %q", d.Empty, r.Subject)
 	}
-	want := "Platform team · Mon\u00a023 – Fri\u00a027\u00a0Nov, New York time\n\nNo updates this week: none of the 31 prompts got a reply.\n\n-- \n" +
+	want := "Platform team · Mon\u00a023 – Fri\u00a027\u00a0Nov, New York time\n\nNo updates this week: 31 prompts excused (away, skipped or not sent).\n\n-- \n" +
 		"Reply to this email to write to Ben Okafor, the team lead.\n"
 	if r.Text != want {
 		t.Errorf("text =\n%s\nwant\n%s", r.Text, want)

@@ -436,6 +436,32 @@ func (m Meeting) OpenNote() string {
 	return fmt.Sprintf("%d open items, under Open action items", m.Open)
 }
 
+// EmptyLine is the body of a digest without updates: "No updates this
+// week: 3 prompts went unanswered, 1 still open."
+func (v View) EmptyLine() string {
+	pt := v.Participation
+	var bits []string
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	if pt.Missed > 0 {
+		bits = append(bits, plural(pt.Missed, "prompt went unanswered", "prompts went unanswered"))
+	}
+	if pt.Excused > 0 {
+		bits = append(bits, plural(pt.Excused, "prompt excused (away, skipped or not sent)", "prompts excused (away, skipped or not sent)"))
+	}
+	if pt.Open > 0 {
+		bits = append(bits, plural(pt.Open, "prompt still open", "prompts still open"))
+	}
+	if len(bits) == 0 {
+		return "No updates this " + v.Period.Noun() + "."
+	}
+	return "No updates this " + v.Period.Noun() + ": " + strings.Join(bits, ", ") + "."
+}
+
 // NoReplyLine lists who did not reply: "No reply this week: Dmitri Ivanov
 // (away until 30 Nov), Eve Adams".
 func (v View) NoReplyLine() string {
