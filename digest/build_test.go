@@ -137,7 +137,7 @@ func TestTeamWeekHandCount(t *testing.T) {
 	}
 	// Chen's blocker is dated in Shanghai, where he lived it: Wed, not the
 	// Tuesday evening it was in New York.
-	if diff := cmp.Diff([]blk{{"Ana Lima", "since Mon 16 Nov, 11 days"}, {"Chen Wei", "Wed, cleared Thu"}}, bs); diff != "" {
+	if diff := cmp.Diff([]blk{{"Ana Lima", "since Mon\u00a016\u00a0Nov, 11 days"}, {"Chen Wei", "Wed, cleared Thu"}}, bs); diff != "" {
 		t.Errorf("blockers (-want +got):\n%s", diff)
 	}
 }
@@ -238,8 +238,8 @@ func TestCarriedBlockers(t *testing.T) {
 		got = append(got, b.Who+": "+b.When())
 	}
 	want := []string{
-		"Ana Lima: since Wed 18 Nov, 9 days",
-		"Farah Khan: since Wed 28 Oct or earlier, cleared Tue",
+		"Ana Lima: since Wed\u00a018\u00a0Nov, 9 days",
+		"Farah Khan: since Wed\u00a028\u00a0Oct or earlier, cleared Tue",
 		"Chen Wei: Wed, cleared Thu",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -174,6 +174,9 @@ func (d Digest) LeadNames() string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
+// Date is "Mon 23 Nov" with non-breaking spaces, for the HTML.
+func (v View) Date(t time.Time) string { return nb(t.Format("Mon 2 Jan")) }
+
 // Pad pads s with spaces to the width of the longest name in the
 // participation chart.
 func (v View) Pad(s string) string {
@@ -359,7 +362,7 @@ func (b Blocker) Age() string {
 func (b Blocker) When() string {
 	since := b.Since.Format("Mon")
 	if b.Carried {
-		since = b.Since.Format("Mon 2 Jan")
+		since = nb(b.Since.Format("Mon 2 Jan"))
 		if b.Bounded {
 			since += " or earlier"
 		}
@@ -407,7 +410,7 @@ func (v View) itemLine(it Item, owner string) string {
 	case it.Done && !it.DoneAt.IsZero():
 		s += " (done " + it.DoneAt.Format("Mon") + ")"
 	case !it.Done && !it.Due.IsZero():
-		s += ", due " + it.Due.Format("Mon 2 Jan")
+		s += ", due " + nb(it.Due.Format("Mon 2 Jan"))
 		if it.Overdue {
 			s += " — OVERDUE"
 		}
@@ -418,7 +421,7 @@ func (v View) itemLine(it Item, owner string) string {
 // MeetingLine is a meeting's heading: "Q1 sync (Wed 25 Nov, forwarded by
 // Ana)".
 func (v View) MeetingLine(m Meeting) string {
-	s := m.Title + " (" + m.Date.Format("Mon 2 Jan")
+	s := m.Title + " (" + nb(m.Date.Format("Mon 2 Jan"))
 	if m.ForwardedBy != "" {
 		s += ", forwarded by " + m.ForwardedBy
 	}

@@ -102,7 +102,7 @@ func (b *builder) openItems(now time.Time) []OwnerItems {
 		if title == "" {
 			title = n.OriginalSubject
 		}
-		notes[n.ID] = title + ", " + b.local(n.MeetingDate).Format("Mon 2 Jan")
+		notes[n.ID] = title + ", " + nb(b.local(n.MeetingDate).Format("Mon 2 Jan"))
 	}
 	for _, it := range b.data.Items {
 		if it.Status != store.ActionOpen {

@@ -51,7 +51,7 @@ func TestDueDateIsACalendarDay(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !strings.Contains(r.Text, "ship the release notes, due Thu 3 Dec") {
+				if !strings.Contains(r.Text, "ship the release notes, due Thu\u00a03\u00a0Dec") {
 					t.Errorf("at %s the text does not say due Thu 3 Dec:\n%s", c.now, r.Text)
 				}
 				if strings.Contains(r.Text, "OVERDUE") != c.overdue {
