@@ -61,6 +61,11 @@ func TestTeamWeekGolden(t *testing.T) {
 	if n := utf8.RuneCountInString(strings.TrimSuffix(r.Subject, "1 open blocker")); n > 50 {
 		t.Errorf("subject has %d characters before the count, want <= 50", n)
 	}
+	for _, line := range strings.Split(r.Text, "\n") {
+		if utf8.RuneCountInString(line) > digest.Width && !strings.HasPrefix(strings.TrimSpace(line), "https://") {
+			t.Errorf("text line over %d columns: %q", digest.Width, line)
+		}
+	}
 	golden(t, "teamweek.txt.golden", r.Text)
 	golden(t, "teamweek.html.golden", r.HTML)
 }

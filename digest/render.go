@@ -289,17 +289,19 @@ func (v View) Percent(n, of int) int {
 }
 
 // DayText lays out one day of a member's updates starting at column col:
-// "Done: x · Today: y", wrapped; code blocks are kept as written, each
-// line indented under the day.
-func (v View) DayText(col int, d DayUpdate) string {
+// "Done: x · Today: y", wrapped at Width with continuation lines at
+// column indent; code blocks are kept as written, indented by two more.
+func (v View) DayText(col, indent int, d DayUpdate) string {
 	var b strings.Builder
 	var cur strings.Builder
 	flush := func() {
 		if t := strings.TrimSpace(cur.String()); t != "" {
+			at := col
 			if b.Len() > 0 {
-				b.WriteString("\n" + strings.Repeat(" ", col))
+				b.WriteString("\n" + strings.Repeat(" ", indent))
+				at = indent
 			}
-			b.WriteString(v.Para(col, 2, t))
+			b.WriteString(v.Para(at, indent-at, t))
 		}
 		cur.Reset()
 	}
@@ -317,7 +319,7 @@ func (v View) DayText(col int, d DayUpdate) string {
 			}
 			flush()
 			for _, line := range strings.Split(p.Text, "\n") {
-				b.WriteString("\n" + strings.TrimRight(strings.Repeat(" ", col+4)+line, " "))
+				b.WriteString("\n" + strings.TrimRight(strings.Repeat(" ", indent+2)+line, " "))
 			}
 		}
 	}
