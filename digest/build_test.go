@@ -66,6 +66,20 @@ func TestTeamWeekGolden(t *testing.T) {
 			t.Errorf("text line over %d columns: %q", digest.Width, line)
 		}
 	}
+	// Negative answers are not printed; Ana's blocker, reported five
+	// days running, appears once among the blockers and once in her
+	// block; the meeting's open items are listed once.
+	for _, bad := range []string{": none", ": n/a", ": None.", ": nothing", ": -\n", "no blockers"} {
+		if strings.Contains(r.Text, bad) {
+			t.Errorf("text prints the empty answer %q", bad)
+		}
+	}
+	if n := strings.Count(r.Text, "VPN access from IT"); n != 2 {
+		t.Errorf("Ana's blocker printed %d times, want 2", n)
+	}
+	if n := strings.Count(r.Text, "draft the staffing plan"); n != 1 {
+		t.Errorf("an open meeting item printed %d times, want once", n)
+	}
 	golden(t, "teamweek.txt.golden", r.Text)
 	golden(t, "teamweek.html.golden", r.HTML)
 }
