@@ -283,3 +283,28 @@ func TestLateAndNegativeAnswersInUpdates(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodDays checks the days a digest names for people: a "fri 17:00"
+// period is Mon–Fri of its week, a "mon 09:00" one the week before it
+// (weekend left out), and a daily "09:00" one the day before.
+func TestPeriodDays(t *testing.T) {
+	for _, c := range []struct{ sched, key, long, short string }{
+		{"fri 17:00", "2026-W48", "Mon\u00a023 – Fri\u00a027\u00a0Nov", "23–27 Nov"},
+		{"mon 09:00", "2026-W49", "Mon\u00a023 – Fri\u00a027\u00a0Nov", "23–27 Nov"},
+		{"fri 17:00", "2026-W49", "Mon\u00a030\u00a0Nov – Fri\u00a04\u00a0Dec", "30 Nov–4 Dec"},
+		{"mon-fri 09:00", "2026-11-25", "Tue\u00a024\u00a0Nov", "Tue 24 Nov"},
+	} {
+		s, err := store.ParseSchedule(c.sched)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := digest.ParsePeriod(s, c.key, ny)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := digest.Build(&store.DigestData{Team: store.Team{ID: 1, Name: "Platform"}}, p, p.End)
+		if d.Days.Long() != c.long || d.Days.Short() != c.short {
+			t.Errorf("%s %s: %q / %q, want %q / %q", c.sched, c.key, d.Days.Long(), d.Days.Short(), c.long, c.short)
+		}
+	}
+}
