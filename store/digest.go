@@ -84,7 +84,7 @@ type CarriedBlocker struct {
 // updates, the blockers carried over from earlier periods, the prompts of
 // the previous period of equal length, answer streaks (whose misses are
 // judged at now), meeting notes and action items. It runs a constant
-// number of queries (ten, none per member). A missing team gives
+// number of queries (nine, none per member). A missing team gives
 // ErrNotFound; an unreachable database or a cancelled context wraps
 // ErrUnavailable.
 func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to, now time.Time) (*DigestData, error) {
