@@ -53,12 +53,12 @@ func BenchmarkDigest(b *testing.B) {
 // team of n members teamID, and returns its digest.
 func benchTeam(b *testing.B, name string, n int, db *store.DB, teamID int64, set *templates.Set, p digest.Period) digest.Digest {
 	ctx := context.Background()
-	data, err := db.LoadDigest(ctx, teamID, p.Start, p.End)
+	data, err := db.LoadDigest(ctx, teamID, p.Start, p.End, p.End)
 	must(b, err)
 	d := digest.Build(data, p, p.End)
 	b.Run(name+"/load", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := db.LoadDigest(ctx, teamID, p.Start, p.End); err != nil {
+			if _, err := db.LoadDigest(ctx, teamID, p.Start, p.End, p.End); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -72,7 +72,7 @@ func benchTeam(b *testing.B, name string, n int, db *store.DB, teamID int64, set
 	})
 	b.Run(name+"/load+build", func(b *testing.B) {
 		for b.Loop() {
-			data, err := db.LoadDigest(ctx, teamID, p.Start, p.End)
+			data, err := db.LoadDigest(ctx, teamID, p.Start, p.End, p.End)
 			if err != nil {
 				b.Fatal(err)
 			}

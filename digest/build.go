@@ -19,8 +19,13 @@ func Build(data *store.DigestData, p Period, now time.Time) Digest {
 	}
 	d.Leads, d.Recipients = b.people()
 	d.Blockers = b.blockers()
-	d.Participation = b.participation(data.Previous, data.Streaks)
-	d.Updates, d.NoReply = b.memberUpdates()
+	d.Participation = b.participation(data.PreviousPrompts, data.Streaks)
+	days := make([]time.Time, len(d.Participation.Columns))
+	for i, c := range d.Participation.Columns {
+		days[i] = c.Day
+	}
+	d.Days, d.Zone = span(p, days), ZoneName(p.Loc)
+	d.Updates = b.memberUpdates()
 	d.Meetings = b.meetings(now)
 	d.OpenItems = b.openItems(now)
 	return d
@@ -36,19 +41,30 @@ type builder struct {
 	checkIns map[int64]store.CheckIn
 	byMember map[int64][]store.Prompt // prompts of current members, by due
 	updates  map[int64]*store.Update  // by prompt ID
+	locs     map[int64]*time.Location // members' zones (the team's if unknown)
 }
 
 func newBuilder(data *store.DigestData, p Period, now time.Time) *builder {
 	b := &builder{
 		data: data, p: p, now: now, members: map[int64]*store.TeamMember{}, short: map[int64]string{},
 		checkIns: map[int64]store.CheckIn{}, byMember: map[int64][]store.Prompt{},
-		updates: make(map[int64]*store.Update, len(data.Updates)),
+		updates: make(map[int64]*store.Update, len(data.Updates)), locs: map[int64]*time.Location{},
 	}
 	firsts := map[string]int{}
+	zones := map[string]*time.Location{} // LoadLocation reads tzdata each call
 	for i := range data.Members {
 		m := &data.Members[i]
 		b.members[m.ID] = m
 		firsts[firstName(m.Name)]++
+		loc, ok := zones[m.Location]
+		if !ok {
+			var err error
+			if loc, err = time.LoadLocation(m.Location); err != nil || m.Location == "" {
+				loc = p.Loc
+			}
+			zones[m.Location] = loc
+		}
+		b.locs[m.ID] = loc
 	}
 	for id, m := range b.members {
 		b.short[id] = firstName(m.Name)
@@ -63,6 +79,9 @@ func newBuilder(data *store.DigestData, p Period, now time.Time) *builder {
 		if _, ok := b.members[pr.MemberID]; ok {
 			b.byMember[pr.MemberID] = append(b.byMember[pr.MemberID], pr)
 		}
+	}
+	for _, ps := range b.byMember {
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].DueAt.Before(ps[j].DueAt) })
 	}
 	for i := range data.Updates {
 		u := &data.Updates[i]
@@ -83,17 +102,8 @@ func firstName(name string) string {
 // people returns the leads and the recipients: every member of the team,
 // observers included, except those who unsubscribed.
 func (b *builder) people() (leads, recipients []Person) {
-	zones := map[string]*time.Location{} // LoadLocation reads tzdata each call
 	for _, m := range b.data.Members {
-		loc, ok := zones[m.Location]
-		if !ok {
-			var err error
-			if loc, err = time.LoadLocation(m.Location); err != nil {
-				loc = b.p.Loc
-			}
-			zones[m.Location] = loc
-		}
-		p := Person{MemberID: m.ID, Name: m.Name, Email: m.Email, Location: loc}
+		p := Person{MemberID: m.ID, Name: m.Name, Email: m.Email, Location: b.loc(m.ID)}
 		if m.Role == store.RoleLead {
 			leads = append(leads, p)
 		}
@@ -115,6 +125,14 @@ func (b *builder) promptsInOrder(fn func(m *store.TeamMember, prompts []store.Pr
 
 func (b *builder) local(t time.Time) time.Time { return t.In(b.p.Loc) }
 
+// loc is a member's zone; the team's for someone unknown.
+func (b *builder) loc(memberID int64) *time.Location {
+	if l, ok := b.locs[memberID]; ok {
+		return l
+	}
+	return b.p.Loc
+}
+
 // blockers finds the runs of blocker updates per member and check-in.
 // A run still open at the start of the period (data.Carried) keeps its
 // real start day when the member's first update of the check-in in the
@@ -127,6 +145,7 @@ func (b *builder) blockers() []Blocker {
 	}
 	var out []Blocker
 	b.promptsInOrder(func(m *store.TeamMember, prompts []store.Prompt) {
+		loc := b.loc(m.ID)
 		open := map[int64]int{} // check-in → index in out of its open run
 		seen := map[int64]bool{}
 		for _, pr := range prompts {
@@ -142,17 +161,23 @@ func (b *builder) blockers() []Blocker {
 				out[i].Text = blockerText(u.Answers)
 			case u.HasBlocker:
 				open[pr.CheckInID] = len(out)
-				bl := Blocker{Who: m.Name, Text: blockerText(u.Answers), Since: b.local(u.AnsweredAt)}
+				bl := Blocker{Who: m.Name, Short: b.short[m.ID], Text: blockerText(u.Answers), Since: u.AnsweredAt.In(loc)}
 				if c, ok := carried[[2]int64{m.ID, pr.CheckInID}]; ok && first {
-					bl.Since, bl.Carried, bl.Bounded = b.local(c.Since), true, c.Bounded
+					bl.Since, bl.Carried, bl.Bounded = c.Since.In(loc), true, c.Bounded
 				}
 				out = append(out, bl)
 			case running:
-				out[i].Cleared = b.local(u.AnsweredAt)
+				out[i].Cleared = u.AnsweredAt.In(loc)
 				delete(open, pr.CheckInID)
 			}
 		}
 	})
+	for i := range out {
+		if out[i].Open() {
+			now := b.now.In(out[i].Since.Location())
+			out[i].Days = max(0, int(dayOf(now).Sub(dayOf(out[i].Since)).Hours()+12)/24)
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Open() != out[j].Open() {
 			return out[i].Open()

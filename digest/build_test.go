@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -44,68 +45,119 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-func TestRealisticWeekGolden(t *testing.T) {
-	p := weekPeriod(t)
-	d := digest.Build(realisticWeek(), p, p.End)
-	r, err := digest.Render(defaultSet(t), d, "https://tidings.example.com/u/abc123")
+// TestTeamWeekGolden renders the realistic team week (teamweek_test.go)
+// and compares it with the golden text and HTML (go test -update rewrites
+// them).
+func TestTeamWeekGolden(t *testing.T) {
+	p := teamWeekPeriod(t)
+	d := digest.Build(teamWeek(), p, p.End)
+	r, err := digest.RenderFor(defaultSet(t), d, mustLoc("Europe/Berlin"), "https://tidings.example.com/u/abc123")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Platform team · week of 23 Nov · 2 blockers, 5 of 5 replied"; r.Subject != want {
+	if want := "Platform · 23–27 Nov · 1 open blocker"; r.Subject != want {
 		t.Errorf("subject = %q, want %q", r.Subject, want)
 	}
-	golden(t, "week.txt.golden", r.Text)
-	golden(t, "week.html.golden", r.HTML)
-}
-
-func TestBuildSections(t *testing.T) {
-	p := weekPeriod(t)
-	d := digest.Build(realisticWeek(), p, p.End)
-	type blk struct{ Who, Text, When string }
-	var got []blk
-	for _, b := range d.Blockers {
-		got = append(got, blk{b.Who, b.Text, b.When()})
+	if n := utf8.RuneCountInString(strings.TrimSuffix(r.Subject, "1 open blocker")); n > 50 {
+		t.Errorf("subject has %d characters before the count, want <= 50", n)
 	}
-	want := []blk{
-		{"Ana Lima", "VPN access from IT, ticket #4411 escalated", "since Wed 18 Nov, still open"},
-		{"Chen Wei", "staging DB is read-only", "Wed; cleared Thu"},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("blockers (-want +got):\n%s", diff)
-	}
-	pt := d.Participation
-	// Answered: Ana 6, Ben 4, Chen 4, Eve 2, Farah 5 = 21; missed: Ben 1,
-	// Eve 2 = 3; Dmitri's skipped prompts and Eve's open one are not owed.
-	if pt.Answered != 21 || pt.Expected != 24 || pt.Rate != 88 || pt.Change != "up from 83%" {
-		t.Errorf("participation = %d/%d %d%% %q", pt.Answered, pt.Expected, pt.Rate, pt.Change)
-	}
-	if pt.Replied != 5 || pt.Prompted != 5 {
-		t.Errorf("people = %d of %d, want 5 of 5", pt.Replied, pt.Prompted)
-	}
-	notes := map[string]string{}
-	for _, ps := range pt.People {
-		notes[ps.Name] = ps.Note
-	}
-	if notes["Dmitri"] != "away Mon–Fri" || notes["Chen"] != "skipped Fri" {
-		t.Errorf("notes = %v", notes)
-	}
-	if diff := cmp.Diff([]digest.Absence{{Name: "Dmitri Ivanov", Why: "away until 30 Nov"}}, d.NoReply); diff != "" {
-		t.Errorf("no reply (-want +got):\n%s", diff)
-	}
-	var owners []string
-	for _, o := range d.OpenItems {
-		owners = append(owners, o.Owner)
-		for _, it := range o.Items {
-			if it.Overdue != (it.Text == "rotate the staging credentials") {
-				t.Errorf("item %q overdue = %v", it.Text, it.Overdue)
-			}
+	for _, line := range strings.Split(r.Text, "\n") {
+		if utf8.RuneCountInString(line) > digest.Width && !strings.HasPrefix(strings.TrimSpace(line), "https://") {
+			t.Errorf("text line over %d columns: %q", digest.Width, line)
 		}
 	}
-	if diff := cmp.Diff([]string{"Eve Adams", "Ben Okafor", "IT helpdesk"}, owners); diff != "" {
-		t.Errorf("owners (-want +got):\n%s", diff)
+	// Negative answers are not printed; Ana's blocker, reported five
+	// days running, appears once among the blockers and once in her
+	// block; the meeting's open items are listed once.
+	for _, bad := range []string{": none", ": n/a", ": None.", ": nothing", ": -\n", "no blockers"} {
+		if strings.Contains(r.Text, bad) {
+			t.Errorf("text prints the empty answer %q", bad)
+		}
 	}
-	if len(d.Recipients) != 7 || d.LeadNames() != "Ben Okafor" {
-		t.Errorf("recipients %d (observer included), leads %q", len(d.Recipients), d.LeadNames())
+	if n := strings.Count(r.Text, "VPN access from IT"); n != 2 {
+		t.Errorf("Ana's blocker printed %d times, want 2", n)
+	}
+	if n := strings.Count(r.Text, "draft the staffing plan"); n != 1 {
+		t.Errorf("an open meeting item printed %d times, want once", n)
+	}
+	golden(t, "teamweek.txt.golden", r.Text)
+	golden(t, "teamweek.html.golden", r.HTML)
+}
+
+// TestTeamWeekHandCount checks the digest's figures against the hand count
+// written above teamWeek.
+func TestTeamWeekHandCount(t *testing.T) {
+	p := teamWeekPeriod(t)
+	d := digest.Build(teamWeek(), p, p.End)
+	pt := d.Participation
+	if pt.Answered != 56 || pt.Missed != 4 || pt.Excused != 5 || pt.Open != 1 || pt.Expected != 60 || pt.Rate != 93 {
+		t.Errorf("team: answered %d missed %d excused %d open %d expected %d rate %d; want 56 4 5 1 60 93",
+			pt.Answered, pt.Missed, pt.Excused, pt.Open, pt.Expected, pt.Rate)
+	}
+	if pt.Change != "up from 91%" || pt.Replied != 7 || pt.Prompted != 7 || len(pt.NoReply) != 0 {
+		t.Errorf("change %q, %d of %d replied, no reply %v", pt.Change, pt.Replied, pt.Prompted, pt.NoReply)
+	}
+	type row struct {
+		Name                        string
+		Answered, Expected, Open, N int
+		Note                        string
+	}
+	var got []row
+	for _, ps := range pt.People {
+		got = append(got, row{ps.Name, ps.Answered, ps.Expected, ps.Open, len(ps.Cells), ps.Note})
+	}
+	want := []row{
+		{"Ana", 10, 10, 0, 10, ""},
+		{"Ben", 8, 9, 1, 10, ""},
+		{"Chen", 9, 9, 0, 10, "not sent Tue"},
+		{"Dmitri", 8, 8, 0, 10, "away Fri"},
+		{"Eve", 7, 10, 0, 10, ""},
+		{"Farah", 6, 6, 0, 6, ""},
+		{"Gil", 8, 8, 0, 10, "paused Mon"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("people (-want +got):\n%s", diff)
+	}
+	// Columns: Fri 20 (Eve's and Gil's wrap-ups after the New York
+	// boundary), then Mon 23 – Fri 27 in each member's own days.
+	var cols []string
+	for _, c := range pt.Columns {
+		cols = append(cols, c.Label+" "+c.Date)
+	}
+	if diff := cmp.Diff([]string{"Fri 20", "Mon 23", "Tue 24", "Wed 25", "Thu 26", "Fri 27"}, cols); diff != "" {
+		t.Errorf("columns (-want +got):\n%s", diff)
+	}
+	days := map[string][][]string{}
+	for _, ps := range pt.People {
+		days[ps.Name] = ps.Days
+	}
+	a, m, x, o := digest.CellAnswered, digest.CellMissed, digest.CellExcused, digest.CellOpen
+	wantDays := map[string][][]string{
+		"Gil":  {{a}, {x, x}, {a, a}, {a, a}, {a, a}, {a}},
+		"Chen": {nil, {a, a}, {a, x}, {a, a}, {a, a}, {a, a}},
+		"Ben":  {nil, {a, a}, {a, a}, {a, a}, {m, a}, {a, o}},
+		"Eve":  {{a}, {a, m}, {a, a}, {m, m}, {a, a}, {a}},
+	}
+	for name, w := range wantDays {
+		if diff := cmp.Diff(w, days[name]); diff != "" {
+			t.Errorf("%s's days (-want +got):\n%s", name, diff)
+		}
+	}
+	if d.Days.Long() != "Mon\u00a023 – Fri\u00a027\u00a0Nov" || d.Zone != "New York" {
+		t.Errorf("days %q zone %q", d.Days.Long(), d.Zone)
+	}
+	if got, want := d.Preheader(), "Ana blocked 11 days: VPN access from IT, ticket #4411… · 56 of 60 answered · 1 overdue item"; got != want {
+		t.Errorf("preheader = %q, want %q", got, want)
+	}
+	type blk struct{ Who, When string }
+	var bs []blk
+	for _, b := range d.Blockers {
+		bs = append(bs, blk{b.Who, b.When()})
+	}
+	// Chen's blocker is dated in Shanghai, where he lived it: Wed, not the
+	// Tuesday evening it was in New York.
+	if diff := cmp.Diff([]blk{{"Ana Lima", "since Mon\u00a016\u00a0Nov, 11 days"}, {"Chen Wei", "Wed, cleared Thu"}}, bs); diff != "" {
+		t.Errorf("blockers (-want +got):\n%s", diff)
 	}
 }
 
@@ -131,8 +183,8 @@ func TestRenderEscapesMemberHTML(t *testing.T) {
 	if !strings.Contains(r.Text, "<script>alert('x')</script> & <b>bold</b>") {
 		t.Error("plain text does not show the reply as written")
 	}
-	if strings.Contains(r.HTML, "<style") || strings.Contains(r.HTML, "<img") || strings.Contains(r.HTML, "Unsubscribe from digests") {
-		t.Error("HTML has a style block, an image, or an unsubscribe link without URL")
+	if strings.Count(r.HTML, "<style") != 1 || strings.Contains(r.HTML, "<img") || strings.Contains(r.HTML, "Stop these digests") {
+		t.Error("HTML has more than the head's dark-mode style block, an image, or an unsubscribe link without URL")
 	}
 }
 
@@ -153,7 +205,7 @@ func TestTextWrapsAndKeepsAnswersWhole(t *testing.T) {
 	if !strings.Contains(strings.Join(strings.Fields(r.Text), " "), strings.Join(strings.Fields(long), " ")) {
 		t.Error("long answer not kept whole")
 	}
-	if !strings.Contains(r.Text, "\n             https://example.com/") {
+	if !strings.Contains(r.Text, "\n           https://example.com/") {
 		t.Error("continuation lines are not indented under the answer")
 	}
 }
@@ -171,10 +223,10 @@ func TestEmptyPeriodIsOneLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !d.Empty || r.Subject != "Platform team · week of 23 Nov · no updates" {
+	if !d.Empty || r.Subject != "Platform team · 23–27 Nov · no updates" {
 		t.Errorf("empty = %v, subject %q", d.Empty, r.Subject)
 	}
-	want := "Platform team · week of 23 Nov\n\nNo updates this week: none of the 31 prompts got a reply.\n\n-- \n" +
+	want := "Platform team · Mon\u00a023 – Fri\u00a027\u00a0Nov, New York time\n\nNo updates this week: 31 prompts excused (away, skipped or not sent).\n\n-- \n" +
 		"Reply to this email to write to Ben Okafor, the team lead.\n"
 	if r.Text != want {
 		t.Errorf("text =\n%s\nwant\n%s", r.Text, want)
@@ -205,47 +257,61 @@ func TestCarriedBlockers(t *testing.T) {
 		got = append(got, b.Who+": "+b.When())
 	}
 	want := []string{
-		"Ana Lima: since Wed 18 Nov, still open",
-		"Farah Khan: since Wed 28 Oct or earlier; cleared Tue",
-		"Chen Wei: Wed; cleared Thu",
+		"Ana Lima: since Wed\u00a018\u00a0Nov, 9 days",
+		"Farah Khan: since Wed\u00a028\u00a0Oct or earlier, cleared Tue",
+		"Chen Wei: Wed, cleared Thu",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("blockers (-want +got):\n%s", diff)
 	}
 }
 
-// TestHTMLTextHasColorOnBackground proves the rule that keeps the HTML
-// readable when a mail client forces dark mode by inverting colours: every
-// table cell that sets a text colour also sets its background, so the
-// pair is inverted together; cells holding what members wrote may break
-// long words; and the document declares its colour scheme.
-func TestHTMLTextHasColorOnBackground(t *testing.T) {
-	p := weekPeriod(t)
-	r, err := digest.Render(defaultSet(t), digest.Build(realisticWeek(), p, p.End), "https://tidings.example.com/u/x")
+// TestHTMLStructure checks the rules the HTML keeps for phones, screen
+// readers and dark mode: a lang attribute, one h1 and h2 section
+// headings, layout tables marked role="presentation" (the participation
+// grid is a data table with header cells), no fixed width wider than a
+// 320 px screen, links and answers that may break long words, a hidden
+// preheader, and dark-mode rules for the blocker highlight and the footer.
+func TestHTMLStructure(t *testing.T) {
+	p := teamWeekPeriod(t)
+	r, err := digest.Render(defaultSet(t), digest.Build(teamWeek(), p, p.End), "https://tidings.example.com/u/x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cells := regexp.MustCompile(`<td[^>]*style="([^"]*)"`).FindAllStringSubmatch(r.HTML, -1)
-	textColor := regexp.MustCompile(`(^|;)color:#`)
-	n := 0
-	for _, c := range cells {
-		if textColor.MatchString(c[1]) {
-			n++
-			if !strings.Contains(c[1], "background-color:#") {
-				t.Errorf("cell with a text colour and no background: %s", c[1])
-			}
+	h := r.HTML
+	for _, want := range []string{`<html lang="en">`, `<meta name="color-scheme" content="light dark">`,
+		"@media (prefers-color-scheme: dark)", ".card .blk", ".mut", "max-width:640px",
+		`<h2 style="margin:20px 0 6px 0;font-size:18px;line-height:24px;">Blockers</h2>`,
+		`>Participation</h2>`, `>Updates</h2>`, `>Open action items</h2>`, `<th scope="row"`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML lacks %q", want)
 		}
 	}
-	if n < 20 {
-		t.Errorf("found %d coloured cells; the check is not looking at the digest", n)
+	if strings.Count(h, "<h1") != 1 {
+		t.Errorf("%d h1, want 1", strings.Count(h, "<h1"))
 	}
-	// 2 blockers, 21 days of updates, 1 meeting (title, decision, 3
-	// items) and 3 open items: each cell may break a long URL, so a phone
-	// screen never scrolls sideways.
-	if n := strings.Count(r.HTML, "overflow-wrap:anywhere"); n != 2+21+5+3 {
-		t.Errorf("%d cells may break long words, want 31", n)
+	tables := regexp.MustCompile(`<table[^>]*>`).FindAllString(h, -1)
+	data := 0
+	for _, tb := range tables {
+		if !strings.Contains(tb, `role="presentation"`) {
+			data++
+		}
 	}
-	if !strings.Contains(r.HTML, `<meta name="color-scheme" content="light">`) {
-		t.Error("no color-scheme meta")
+	if data != 1 || len(tables) < 5 {
+		t.Errorf("%d tables, %d without role=presentation; want only the participation grid", len(tables), data)
+	}
+	for _, w := range regexp.MustCompile(`(?:^|[;"\s])(?:min-)?width:\s*(\d+)px`).FindAllStringSubmatch(h, -1) {
+		if n, _ := strconv.Atoi(w[1]); n > 300 {
+			t.Errorf("fixed width %s wider than a phone", w[0])
+		}
+	}
+	if !strings.Contains(h, `display:none;max-height:0;overflow:hidden;`) || !strings.Contains(h, "Ana blocked 11 days") {
+		t.Error("no hidden preheader")
+	}
+	if n := strings.Count(h, `<a class="tl" href="https://`); n != 3 {
+		t.Errorf("%d links in answers, want 3", n)
+	}
+	if !strings.Contains(h, "<pre ") || !strings.Contains(h, "white-space:pre-wrap") {
+		t.Error("code is not kept in a pre block")
 	}
 }

@@ -106,13 +106,15 @@ const marker = "https://unsubscribe.invalid/tidings-recipient"
 type renderer struct {
 	s      *Service
 	d      Digest
-	shared *templates.Rendered
-	err    error
+	shared map[string]*templates.Rendered // by the reader's zone
 }
 
-func newRenderer(s *Service, d Digest) *renderer { return &renderer{s: s, d: d} }
+func newRenderer(s *Service, d Digest) *renderer {
+	return &renderer{s: s, d: d, shared: map[string]*templates.Rendered{}}
+}
 
-// render is Service.Render, served from the shared rendering when the
+// render is Service.Render, served from the rendering shared by the
+// readers of one zone when the
 // recipient's URL needs no escaping in HTML (the substitution is then
 // exact); otherwise rendered on its own.
 func (r *renderer) render(to Person) (templates.Rendered, error) {
@@ -120,15 +122,20 @@ func (r *renderer) render(to Person) (templates.Rendered, error) {
 	if !plainURL(u) {
 		return r.s.Render(r.d, to)
 	}
-	if r.shared == nil && r.err == nil {
-		var out templates.Rendered
-		out, r.err = Render(r.s.opts.Templates, r.d, marker)
-		r.shared = &out
+	zone := ""
+	if to.Location != nil {
+		zone = to.Location.String()
 	}
-	if r.err != nil {
-		return templates.Rendered{}, r.err
+	shared, ok := r.shared[zone]
+	if !ok {
+		out, err := RenderFor(r.s.opts.Templates, r.d, to.Location, marker)
+		if err != nil {
+			return templates.Rendered{}, err
+		}
+		shared = &out
+		r.shared[zone] = shared
 	}
-	out := *r.shared
+	out := *shared
 	out.Subject = strings.ReplaceAll(out.Subject, marker, u)
 	out.Text = strings.ReplaceAll(out.Text, marker, u)
 	out.HTML = strings.ReplaceAll(out.HTML, marker, u)

@@ -47,10 +47,16 @@ type prompter struct {
 	next int64
 }
 
+// prompt adds a prompt with a 20 h answer window; sent and answered ones
+// get a sending time.
 func (p *prompter) prompt(member, checkIn int64, due time.Time, status, reason string) int64 {
 	p.next++
-	p.d.Prompts = append(p.d.Prompts, store.Prompt{ID: p.next, CheckInID: checkIn, MemberID: member,
-		TeamID: 1, DueAt: due.UTC(), Status: status, Reason: reason})
+	pr := store.Prompt{ID: p.next, CheckInID: checkIn, MemberID: member,
+		TeamID: 1, DueAt: due.UTC(), ExpiresAt: due.Add(20 * time.Hour).UTC(), Status: status, Reason: reason}
+	if status == store.PromptSent || status == store.PromptAnswered {
+		pr.SentAt = ptr(due.UTC())
+	}
+	p.d.Prompts = append(p.d.Prompts, pr)
 	return p.next
 }
 
@@ -93,8 +99,7 @@ func realisticWeek() *store.DigestData {
 			{ID: 1, TeamID: 1, Name: "daily", Position: 0},
 			{ID: 2, TeamID: 1, Name: "weekly wins", Position: 1},
 		},
-		Previous: store.PromptCounts{Answered: 20, Expired: 4},
-		Streaks:  map[int64]int{1: 14, 2: 0, 3: 4, 6: 9},
+		Streaks: map[int64]int{1: 14, 2: 0, 3: 4, 6: 9},
 		// Ana has been blocked since the Wednesday before.
 		Carried: []store.CarriedBlocker{{MemberID: 1, CheckInID: 1, Since: at(18, 9, 35).UTC()}},
 	}

@@ -3,6 +3,7 @@ package digest
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tidings-app/tidings/templates"
@@ -14,28 +15,45 @@ const TemplateName = "digest"
 // Width is the column the plain-text digest wraps at.
 const Width = 78
 
-// View is what the digest templates receive: the digest and the reader's
-// unsubscribe URL, the only part that differs between readers (so one
-// rendering can serve a whole team). Its methods are layout helpers for the
-// plain text.
+// View is what the digest templates receive: the digest, the reader's
+// zone and unsubscribe URL (the only parts that differ between readers,
+// so one rendering can serve every reader in a zone). Its methods are
+// layout helpers.
 type View struct {
 	Digest
+	// Reader is the reader's zone, for times; nil is the team's.
+	Reader *time.Location
 	// Unsubscribe is the recipient's one-click unsubscribe URL; empty
 	// leaves the footer line out.
 	Unsubscribe string
 	nameWidth   int
-	cellWidth   int
+	colWidth    []int
 }
 
 // Render renders d (subject, text and HTML) with the "digest" templates of
-// set; unsubscribe is the reader's unsubscribe URL, empty for none. Errors
-// come from the templates (templates.ErrNoTemplate when the set has no
-// digest).
+// set for a reader in the team's zone; unsubscribe is the reader's
+// unsubscribe URL, empty for none. See RenderFor.
 func Render(set *templates.Set, d Digest, unsubscribe string) (templates.Rendered, error) {
-	v := View{Digest: d, Unsubscribe: unsubscribe}
+	return RenderFor(set, d, nil, unsubscribe)
+}
+
+// RenderFor renders d for a reader in zone reader (nil: the team's).
+// Errors come from the templates (templates.ErrNoTemplate when the set has
+// no digest).
+func RenderFor(set *templates.Set, d Digest, reader *time.Location, unsubscribe string) (templates.Rendered, error) {
+	if reader == nil {
+		reader = d.Period.Loc
+	}
+	v := View{Digest: d, Reader: reader, Unsubscribe: unsubscribe}
+	v.colWidth = make([]int, len(d.Participation.Columns))
+	for i := range v.colWidth {
+		v.colWidth[i] = 3
+	}
 	for _, p := range d.Participation.People {
 		v.nameWidth = max(v.nameWidth, utf8.RuneCountInString(p.Name))
-		v.cellWidth = max(v.cellWidth, len(p.Cells))
+		for i, cells := range p.Days {
+			v.colWidth[i] = max(v.colWidth[i], len(cells))
+		}
 	}
 	r, err := set.Render(TemplateName, v)
 	if err != nil {
@@ -44,22 +62,77 @@ func Render(set *templates.Set, d Digest, unsubscribe string) (templates.Rendere
 	return r, nil
 }
 
-// Summary is the subject's tail: "2 blockers, 11 of 12 replied", or
-// "no updates".
-func (d Digest) Summary() string {
+// Subject is "Platform · 23–27 Nov · 1 open blocker": the team (cut to 28
+// characters), the days and the open blockers only, so that a phone shows
+// the count; "no updates" for an empty period.
+func (d Digest) Subject() string {
+	team := d.Team
+	if r := []rune(team); len(r) > 28 {
+		team = strings.TrimSpace(string(r[:27])) + "…"
+	}
+	tail := "no open blockers"
+	switch n := d.OpenBlockers(); {
+	case d.Empty:
+		tail = "no updates"
+	case n == 1:
+		tail = "1 open blocker"
+	case n > 1:
+		tail = fmt.Sprintf("%d open blockers", n)
+	}
+	return team + " · " + d.Days.Short() + " · " + tail
+}
+
+// Preheader is the hidden summary a mail client shows after the subject:
+// "Ana blocked 11 days: waiting on VPN access · 56 of 60 answered · 1
+// overdue item".
+func (d Digest) Preheader() string {
+	var parts []string
+	shown := 0
+	for _, b := range d.Blockers {
+		if !b.Open() || shown == 2 {
+			continue
+		}
+		shown++
+		parts = append(parts, fmt.Sprintf("%s blocked %s: %s", b.Short, b.Age(), clip(b.Text, 40)))
+	}
+	if n := d.OpenBlockers() - shown; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d more blocked", n))
+	}
+	pt := d.Participation
 	if d.Empty {
-		return "no updates"
+		parts = append(parts, "no updates this "+d.Period.Noun())
+	} else {
+		parts = append(parts, fmt.Sprintf("%d of %d answered", pt.Answered, pt.Expected))
 	}
-	var b string
-	switch n := len(d.Blockers); n {
-	case 0:
-		b = "no blockers"
-	case 1:
-		b = "1 blocker"
-	default:
-		b = fmt.Sprintf("%d blockers", n)
+	overdue := 0
+	for _, o := range d.OpenItems {
+		for _, it := range o.Items {
+			if it.Overdue {
+				overdue++
+			}
+		}
 	}
-	return fmt.Sprintf("%s, %d of %d replied", b, d.Participation.Replied, d.Participation.Prompted)
+	switch {
+	case overdue == 1:
+		parts = append(parts, "1 overdue item")
+	case overdue > 1:
+		parts = append(parts, fmt.Sprintf("%d overdue items", overdue))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// clip shortens s to n characters at a word boundary, with an ellipsis.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndex(cut, " "); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:.") + "…"
 }
 
 // OpenBlockers counts the blockers still open at the end of the period.
@@ -71,6 +144,22 @@ func (d Digest) OpenBlockers() int {
 		}
 	}
 	return n
+}
+
+// PeriodLine is "Mon 23 – Fri 27 Nov, New York time".
+func (d Digest) PeriodLine() string { return d.Days.Long() + ", " + d.Zone + " time" }
+
+// Window says exactly which prompts count: "Prompts due Fri 20 Nov 17:00 –
+// Fri 27 Nov 17:00 New York time", and the same in the reader's zone when
+// its clock differs ("(23:00 – 23:00 your time)").
+func (v View) Window() string {
+	p := v.Period
+	f := func(t time.Time) string { return nb(t.Format("Mon 2 Jan 15:04")) }
+	s := "Prompts due " + f(p.Start.In(p.Loc)) + " – " + f(p.End.In(p.Loc)) + " " + v.Zone + " time"
+	if r := v.Reader; r != nil && p.End.In(r).Format("15:04 Mon") != p.End.In(p.Loc).Format("15:04 Mon") {
+		s += " (" + f(p.Start.In(r)) + " – " + f(p.End.In(r)) + " your time)"
+	}
+	return s
 }
 
 // LeadNames is "Ben Okafor" or "Ben Okafor and Dana Ortiz".
@@ -85,78 +174,14 @@ func (d Digest) LeadNames() string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// Pad pads s with spaces to the width of the longest name in the
-// participation chart.
-func (v View) Pad(s string) string {
-	return s + strings.Repeat(" ", max(0, v.nameWidth-utf8.RuneCountInString(s)))
-}
+// Date is "Mon 23 Nov" with non-breaking spaces, for the HTML.
+func (v View) Date(t time.Time) string { return nb(t.Format("Mon 2 Jan")) }
 
-// Bar draws a person's cells as text: ■ answered, □ missed, · excused,
-// ○ still open, padded to the longest row.
-func (v View) Bar(cells []string) string {
-	var b strings.Builder
-	for _, c := range cells {
-		b.WriteString(map[string]string{CellAnswered: "■", CellMissed: "□", CellExcused: "·", CellOpen: "○"}[c])
-	}
-	b.WriteString(strings.Repeat(" ", max(0, v.cellWidth-len(cells))))
-	return b.String()
-}
-
-// LegendEntry is one cell kind of the participation chart and its label.
-type LegendEntry struct{ Kind, Label string }
-
-// Legend is the key of the participation chart, drawn with the chart's own
-// cells in the HTML: two rows of two, so it fits a phone screen.
-func (v View) Legend() [][]LegendEntry {
-	return [][]LegendEntry{{{CellAnswered, "answered"}, {CellMissed, "no reply"}},
-		{{CellExcused, "away or skipped"}, {CellOpen, "still open"}}}
-}
-
-// Stats is a person's figures after the bar: "4/5", then the streak when
-// over one and the note, if any.
-func (v View) Stats(ps PersonStat) string {
-	s := fmt.Sprintf("%d/%d", ps.Answered, ps.Expected)
-	if ps.Streak > 1 {
-		s = fmt.Sprintf("%-5s  streak %d", s, ps.Streak)
-	}
-	if ps.Note != "" {
-		s = fmt.Sprintf("%-16s  %s", s, ps.Note)
-	}
-	return s
-}
-
-// Para lays out s for a line where it starts at column col: s is wrapped
-// at Width, and its continuation lines and further lines start at column
-// col+hang, so long answers stay whole and readable in a terminal. A word longer than the line (a
-// URL) is kept whole on its own line.
-func (v View) Para(col, hang int, s string) string {
-	pad := strings.Repeat(" ", col+hang)
-	var b strings.Builder
-	for i, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
-		if i > 0 {
-			b.WriteString("\n" + pad)
-		}
-		wrapLine(&b, strings.Fields(line), col, pad)
-	}
-	return b.String()
-}
-
-func wrapLine(b *strings.Builder, words []string, col int, pad string) {
-	at := col
-	for j, w := range words {
-		n := utf8.RuneCountInString(w)
-		switch {
-		case j == 0:
-		case at+1+n > Width:
-			b.WriteString("\n" + pad)
-			at = len(pad)
-		default:
-			b.WriteByte(' ')
-			at++
-		}
-		b.WriteString(w)
-		at += n
-	}
+// Legend is the key of the participation chart, in the order of the
+// cells' meaning.
+func (v View) Legend() []struct{ Kind, Label string } {
+	return []struct{ Kind, Label string }{{CellAnswered, "answered"}, {CellMissed, "no reply"},
+		{CellExcused, "away, skipped or not sent"}, {CellOpen, "still open"}}
 }
 
 // Percent is the width of a percentage bar cell in the HTML chart; it
@@ -168,59 +193,74 @@ func (v View) Percent(n, of int) int {
 	return max(1, percent(n, of))
 }
 
-// Answer lays out one answer as "Label: text" starting at column col.
-func (v View) Answer(col int, a AnswerView) string {
-	if a.Label == "" {
-		return v.Para(col, 2, a.Text)
+// Age says how long an open blocker has been open: "today", "1 day",
+// "11 days".
+func (b Blocker) Age() string {
+	switch b.Days {
+	case 0:
+		return "since today"
+	case 1:
+		return "1 day"
 	}
-	return v.Para(col, 2, a.Label+": "+a.Text)
+	return fmt.Sprintf("%d days", b.Days)
 }
 
-// When says when a blocker began and whether it cleared: "since Tue, still
-// open" or "Wed; cleared Thu"; a blocker carried from an earlier period
-// names the date ("since Wed 18 Nov, still open", "since Wed 28 Oct or
-// earlier, still open" when it reaches past the look-back window).
+// When says when a blocker began and how it ended, in the member's days:
+// "since Mon 16 Nov, 11 days" for an open one ("or earlier" when it
+// reaches past the look-back window), "Wed, cleared Thu" for a cleared
+// one.
 func (b Blocker) When() string {
 	since := b.Since.Format("Mon")
 	if b.Carried {
-		since = b.Since.Format("Mon 2 Jan")
+		since = nb(b.Since.Format("Mon 2 Jan"))
 		if b.Bounded {
 			since += " or earlier"
-		}
-		if !b.Open() {
-			return "since " + since + "; cleared " + b.Cleared.Format("Mon")
 		}
 	}
 	switch {
 	case b.Open():
-		return "since " + since + ", still open"
+		return "since " + since + ", " + strings.TrimPrefix(b.Age(), "since ")
+	case b.Carried:
+		return "since " + since + ", cleared " + b.Cleared.Format("Mon")
 	case dayOf(b.Cleared).Equal(dayOf(b.Since)):
-		return since + "; cleared the same day"
+		return since + ", cleared the same day"
 	}
-	return since + "; cleared " + b.Cleared.Format("Mon")
+	return since + ", cleared " + b.Cleared.Format("Mon")
 }
 
-// ItemLine is one action item as text: "☐ Ben Okafor — draft the staffing
-// plan, due Fri 27 Nov" (OVERDUE when late) or "☑ … (done Thu)".
-func (v View) ItemLine(it Item) string {
-	return v.itemLine(it, it.Owner+" — ")
-}
+// Item symbols: open, done, and decisions, distinct in shape.
+const (
+	SymbolOpen     = "☐"
+	SymbolDone     = "✓"
+	SymbolDecision = "◆"
+)
 
-// OwnItemLine is ItemLine without the owner, for a list under the owner's
-// name.
-func (v View) OwnItemLine(it Item) string { return v.itemLine(it, "") }
+// ItemLine is a done item under its meeting: "✓ Chen Wei — benchmark the
+// new ingest path (done Thu)".
+func (v View) ItemLine(it Item) string { return v.itemLine(it, it.Owner+" — ") }
+
+// OwnItemLine is an item under its owner's name, without the owner: "☐
+// draft the staffing plan, due Fri 27 Nov — OVERDUE (Q1 sync, Wed 25
+// Nov)".
+func (v View) OwnItemLine(it Item) string {
+	s := v.itemLine(it, "")
+	if it.Meeting != "" {
+		s += " (" + it.Meeting + ")"
+	}
+	return s
+}
 
 func (v View) itemLine(it Item, owner string) string {
-	s := "☐ "
+	s := SymbolOpen + " "
 	if it.Done {
-		s = "☑ "
+		s = SymbolDone + " "
 	}
 	s += owner + it.Text
 	switch {
 	case it.Done && !it.DoneAt.IsZero():
 		s += " (done " + it.DoneAt.Format("Mon") + ")"
 	case !it.Done && !it.Due.IsZero():
-		s += ", due " + it.Due.Format("Mon 2 Jan")
+		s += ", due " + nb(it.Due.Format("Mon 2 Jan"))
 		if it.Overdue {
 			s += " — OVERDUE"
 		}
@@ -231,18 +271,56 @@ func (v View) itemLine(it Item, owner string) string {
 // MeetingLine is a meeting's heading: "Q1 sync (Wed 25 Nov, forwarded by
 // Ana)".
 func (v View) MeetingLine(m Meeting) string {
-	s := m.Title + " (" + m.Date.Format("Mon 2 Jan")
+	s := m.Title + " (" + nb(m.Date.Format("Mon 2 Jan"))
 	if m.ForwardedBy != "" {
 		s += ", forwarded by " + m.ForwardedBy
 	}
 	return s + ")"
 }
 
+// OpenNote is "2 open items, listed below" for a meeting, or "".
+func (m Meeting) OpenNote() string {
+	switch m.Open {
+	case 0:
+		return ""
+	case 1:
+		return "1 open item, under Open action items"
+	}
+	return fmt.Sprintf("%d open items, under Open action items", m.Open)
+}
+
+// EmptyLine is the body of a digest without updates: "No updates this
+// week: 3 prompts went unanswered, 1 still open."
+func (v View) EmptyLine() string {
+	pt := v.Participation
+	var bits []string
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	if pt.Missed > 0 {
+		bits = append(bits, plural(pt.Missed, "prompt went unanswered", "prompts went unanswered"))
+	}
+	if pt.Excused > 0 {
+		bits = append(bits, plural(pt.Excused, "prompt excused (away, skipped or not sent)", "prompts excused (away, skipped or not sent)"))
+	}
+	if pt.Open > 0 {
+		bits = append(bits, plural(pt.Open, "prompt still open", "prompts still open"))
+	}
+	if len(bits) == 0 {
+		return "No updates this " + v.Period.Noun() + "."
+	}
+	return "No updates this " + v.Period.Noun() + ": " + strings.Join(bits, ", ") + "."
+}
+
 // NoReplyLine lists who did not reply: "No reply this week: Dmitri Ivanov
 // (away until 30 Nov), Eve Adams".
 func (v View) NoReplyLine() string {
-	parts := make([]string, len(v.NoReply))
-	for i, a := range v.NoReply {
+	nr := v.Participation.NoReply
+	parts := make([]string, len(nr))
+	for i, a := range nr {
 		parts[i] = a.Name
 		if a.Why != "" {
 			parts[i] += " (" + a.Why + ")"

@@ -1,68 +1,27 @@
 package digest
 
 import (
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/tidings-app/tidings/store"
 )
 
-// memberUpdates groups each member's answers by check-in and day, and
-// lists those who owed an answer and wrote none.
-func (b *builder) memberUpdates() ([]MemberUpdates, []Absence) {
-	var ups []MemberUpdates
+// noReply lists the members (not observers) who owed an update and wrote
+// none this period, with the reason when known.
+func (b *builder) noReply() []Absence {
 	var absent []Absence
-	multi := len(b.data.CheckIns) > 1
 	b.promptsInOrder(func(m *store.TeamMember, prompts []store.Prompt) {
-		var groups []CheckInUpdates
-		index := map[int64]int{}
 		for _, pr := range prompts {
-			u := b.updates[pr.ID]
-			if u == nil {
-				continue
+			if b.updates[pr.ID] != nil {
+				return
 			}
-			i, ok := index[pr.CheckInID]
-			if !ok {
-				i = len(groups)
-				index[pr.CheckInID] = i
-				groups = append(groups, CheckInUpdates{})
-				if multi {
-					groups[i].Name = b.checkIns[pr.CheckInID].Name
-				}
-			}
-			groups[i].Days = append(groups[i].Days, dayUpdate(u, b.local(pr.DueAt)))
-		}
-		if len(groups) > 0 {
-			b.sortGroups(groups, index)
-			ups = append(ups, MemberUpdates{Name: m.Name, CheckIns: groups})
-			return
 		}
 		if m.Role != store.RoleObserver && b.owedNone(m, prompts) {
 			absent = append(absent, Absence{Name: m.Name, Why: b.why(m, prompts)})
 		}
 	})
-	return ups, absent
-}
-
-// sortGroups orders a member's check-in groups by the check-ins'
-// declaration order.
-func (b *builder) sortGroups(groups []CheckInUpdates, index map[int64]int) {
-	pos := make([]int, len(groups))
-	for id, i := range index {
-		pos[i] = b.checkIns[id].Position
-	}
-	sort.SliceStable(groups, func(i, j int) bool { return pos[i] < pos[j] })
-}
-
-func dayUpdate(u *store.Update, day time.Time) DayUpdate {
-	d := DayUpdate{Day: day, Blocker: u.HasBlocker, Edited: u.Version > 1}
-	for _, a := range u.Answers {
-		if t := strings.TrimSpace(a.Text); t != "" {
-			d.Answers = append(d.Answers, AnswerView{Label: label(a), Text: t})
-		}
-	}
-	return d
+	return absent
 }
 
 // owedNone reports whether a member without updates belongs under "No
@@ -99,17 +58,25 @@ func (b *builder) why(m *store.TeamMember, prompts []store.Prompt) string {
 	return b.excuses(prompts)
 }
 
-// meetings lists the period's notes with their decisions and items.
+// meetings lists the period's notes with their decisions and the items
+// already done; open items are counted here and listed under open items.
 func (b *builder) meetings(now time.Time) []Meeting {
 	byNote := map[int64][]Item{}
+	open := map[int64]int{}
 	for _, it := range b.data.Items {
-		byNote[it.NoteID] = append(byNote[it.NoteID], b.item(it, now))
+		if it.Status == store.ActionOpen {
+			open[it.NoteID]++
+			continue
+		}
+		if it.Status == store.ActionDone {
+			byNote[it.NoteID] = append(byNote[it.NoteID], b.item(it, now))
+		}
 	}
 	out := make([]Meeting, 0, len(b.data.Notes))
 	for _, n := range b.data.Notes {
 		mt := Meeting{
 			Title: n.Title, Date: b.local(n.MeetingDate), Summary: strings.TrimSpace(n.Summary),
-			Decisions: n.Decisions, Items: byNote[n.ID], ForwardedBy: n.ForwardedBy,
+			Decisions: n.Decisions, Items: byNote[n.ID], ForwardedBy: n.ForwardedBy, Open: open[n.ID],
 		}
 		if mt.Title == "" {
 			mt.Title = n.OriginalSubject
@@ -125,15 +92,24 @@ func (b *builder) meetings(now time.Time) []Meeting {
 }
 
 // openItems groups the team's open action items by owner, owners in order
-// of their most urgent item.
+// of their most urgent item; items of the period's meetings name them.
 func (b *builder) openItems(now time.Time) []OwnerItems {
 	var out []OwnerItems
 	index := map[string]int{}
+	notes := map[int64]string{}
+	for _, n := range b.data.Notes {
+		title := n.Title
+		if title == "" {
+			title = n.OriginalSubject
+		}
+		notes[n.ID] = title + ", " + nb(b.local(n.MeetingDate).Format("Mon 2 Jan"))
+	}
 	for _, it := range b.data.Items {
 		if it.Status != store.ActionOpen {
 			continue
 		}
 		v := b.item(it, now)
+		v.Meeting = notes[it.NoteID]
 		i, ok := index[v.Owner]
 		if !ok {
 			i = len(out)

@@ -125,17 +125,17 @@ func scheduleOf(team *store.Team) (store.Schedule, *time.Location, error) {
 // Load loads the team's data for p and builds the digest as of now.
 // Store errors (ErrNotFound, ErrUnavailable) come back wrapped.
 func (s *Service) Load(ctx context.Context, teamID int64, p Period) (Digest, error) {
-	data, err := s.db.LoadDigest(ctx, teamID, p.Start, p.End)
+	data, err := s.db.LoadDigest(ctx, teamID, p.Start, p.End, s.opts.Now())
 	if err != nil {
 		return Digest{}, fmt.Errorf("digest: load: %w", err)
 	}
 	return Build(data, p, s.opts.Now()), nil
 }
 
-// Render renders d for one recipient with the service's templates (see
-// Render for the errors).
+// Render renders d for one recipient, times in their zone, with the
+// service's templates (see RenderFor for the errors).
 func (s *Service) Render(d Digest, to Person) (templates.Rendered, error) {
-	return Render(s.opts.Templates, d, s.unsubscribe(to.MemberID))
+	return RenderFor(s.opts.Templates, d, to.Location, s.unsubscribe(to.MemberID))
 }
 
 func (s *Service) unsubscribe(memberID int64) string {

@@ -31,7 +31,7 @@ func TestServiceSendOncePerPeriod(t *testing.T) {
 			}
 			m := out.msgs[0]
 			if m.MessageID != "<digest.platform.2026-W48."+itoa(m.MemberID)+"@tidings.example.com>" ||
-				!strings.HasPrefix(m.Subject, "Platform team · week of 23 Nov · 3 blockers, 3 of 3 replied") {
+				!strings.HasPrefix(m.Subject, "Platform team · 23–27 Nov · no open blockers") {
 				t.Errorf("message-id %q subject %q", m.MessageID, m.Subject)
 			}
 			want := []digest.Header{{"List-Id", "<platform.digest.tidings.example.com>"},

@@ -26,23 +26,30 @@ type DigestData struct {
 	CheckIns []CheckIn // in declaration order
 	// Prompts are the team's prompts due in [From, To), ordered by due time
 	// (then status, member, ID), with ID, CheckInID, MemberID, TeamID,
-	// DueAt, Status and Reason filled.
+	// DueAt, ExpiresAt, SentAt, Status and Reason filled.
 	Prompts []Prompt
 	// Updates are the current answers to Prompts, in the order of their
 	// prompts, with ID, PromptID, MemberID, TeamID, CheckInID, Answers,
 	// HasBlocker, Version and AnsweredAt filled.
 	Updates []Update
-	// Previous counts the prompts of the period before (the same length of
-	// time ending at From).
-	Previous PromptCounts
+	// PreviousPrompts are the team's prompts due in the period before (the
+	// same length of time ending at From), ordered like Prompts, with ID,
+	// CheckInID, MemberID, TeamID, DueAt, ExpiresAt, Status, Reason and
+	// SentAt filled, and AnsweredAt set to the time of the prompt's update
+	// when it has one (nil otherwise): enough to classify them exactly as
+	// the period's own prompts.
+	PreviousPrompts []Prompt
 	// Carried are the blockers that were still reported at From: for each
 	// member and check-in whose last update due in the look-back window
 	// before From reported a blocker, when that run of blocker updates
 	// began. See BlockerLookback.
 	Carried []CarriedBlocker
-	// Streaks maps a member ID to the number of answered prompts due before
-	// To since that member's last expired (unanswered) prompt; members
-	// without an answered prompt are absent.
+	// Streaks maps a member ID to the number of answered prompts (with an
+	// update, or status answered) due before To and after that member's
+	// last missed prompt: one sent (status sent) whose answer window had
+	// closed at Now without an update. Prompts skipped, failed, expired
+	// without being sent, or still open neither extend nor break a streak.
+	// Members without an answered prompt since their last miss are absent.
 	Streaks map[int64]int
 	// Notes are the team's filed meeting notes dated in [From, To).
 	Notes []MeetingNote
@@ -72,21 +79,16 @@ type CarriedBlocker struct {
 	Bounded bool
 }
 
-// PromptCounts counts prompts by outcome.
-type PromptCounts struct {
-	Answered int
-	Expired  int
-}
-
-// LoadDigest loads the data of team's digest for the period [from, to): its
-// members, check-ins, the prompts due in the period with their updates, the
-// blockers carried over from earlier periods, the counts of the previous
-// period of equal length, answer streaks, meeting notes and action items.
-// It runs a constant number of queries (nine, none per member). A missing
-// team gives ErrNotFound; an unreachable database or a cancelled context
-// wraps ErrUnavailable.
-func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to time.Time) (*DigestData, error) {
-	from, to = from.UTC(), to.UTC()
+// LoadDigest loads the data of team's digest for the period [from, to) as
+// of now: its members, check-ins, the prompts due in the period with their
+// updates, the blockers carried over from earlier periods, the prompts of
+// the previous period of equal length, answer streaks (whose misses are
+// judged at now), meeting notes and action items. It runs a constant
+// number of queries (nine, none per member). A missing team gives
+// ErrNotFound; an unreachable database or a cancelled context wraps
+// ErrUnavailable.
+func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to, now time.Time) (*DigestData, error) {
+	from, to, now = from.UTC(), to.UTC(), now.UTC()
 	team, err := db.TeamByID(ctx, teamID)
 	if err != nil {
 		return nil, err
@@ -101,68 +103,20 @@ func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to time.Time) 
 	if err := db.loadDigestPrompts(ctx, d, from, to); err != nil {
 		return nil, err
 	}
-	if d.Previous, err = db.countPrompts(ctx, teamID, from.Add(-to.Sub(from)), from); err != nil {
+	if d.PreviousPrompts, err = db.previousPrompts(ctx, teamID, from.Add(-to.Sub(from)), from); err != nil {
 		return nil, err
 	}
 	back := max(BlockerLookback*to.Sub(from), BlockerLookbackMin)
 	if d.Carried, err = db.carriedBlockers(ctx, teamID, from.Add(-back), from); err != nil {
 		return nil, err
 	}
-	if d.Streaks, err = db.streaks(ctx, teamID, to); err != nil {
+	if d.Streaks, err = db.streaks(ctx, teamID, to, now); err != nil {
 		return nil, err
 	}
 	if err := db.loadNotes(ctx, d, from, to); err != nil {
 		return nil, err
 	}
 	return d, nil
-}
-
-func (db *DB) countPrompts(ctx context.Context, teamID int64, from, to time.Time) (PromptCounts, error) {
-	var rows []struct {
-		Status string
-		N      int
-	}
-	err := db.gorm.WithContext(ctx).Model(&Prompt{}).Select("status, COUNT(*) AS n").
-		Where("team_id = ? AND due_at >= ? AND due_at < ? AND status IN ?", teamID, from, to,
-			[]string{PromptAnswered, PromptExpired}).
-		Group("status").Scan(&rows).Error
-	if err != nil {
-		return PromptCounts{}, wrap("count digest prompts", err)
-	}
-	var c PromptCounts
-	for _, r := range rows {
-		if r.Status == PromptAnswered {
-			c.Answered = r.N
-		} else {
-			c.Expired = r.N
-		}
-	}
-	return c, nil
-}
-
-// streaks counts, per member, the answered prompts due before `to` and after
-// the member's last expired one, in one grouped query. Skipped (away,
-// paused) and failed prompts neither extend nor break a streak.
-func (db *DB) streaks(ctx context.Context, teamID int64, to time.Time) (map[int64]int, error) {
-	var rows []struct {
-		MemberID int64
-		N        int
-	}
-	err := db.gorm.WithContext(ctx).Raw(`SELECT p.member_id AS member_id, COUNT(*) AS n FROM prompts p
-LEFT JOIN (SELECT member_id, MAX(due_at) AS last_miss FROM prompts
-           WHERE team_id = ? AND status = ? AND due_at < ? GROUP BY member_id) m
-       ON m.member_id = p.member_id
-WHERE p.team_id = ? AND p.status = ? AND p.due_at < ?
-  AND (m.last_miss IS NULL OR p.due_at > m.last_miss)
-GROUP BY p.member_id`, teamID, PromptExpired, to, teamID, PromptAnswered, to).Scan(&rows).Error
-	if err != nil {
-		return nil, wrap("load digest streaks", err)
-	}
-	out := make(map[int64]int, len(rows))
-	for _, r := range rows {
-		out[r.MemberID] = r.N
-	}
-	return out, nil
 }
 
 // carriedBlocker's query selects, per member and check-in, the blocker

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -60,7 +61,11 @@ func testLoadDigest(t *testing.T, b storetest.Backend) {
 		n := 0
 		add := func(member int64, due time.Time, status string, blocker bool) {
 			n++
-			p := store.Prompt{CheckInID: cis[0].ID, MemberID: member, TeamID: team.ID, Period: due.Format("2006-01-02"), DueAt: due, Status: status}
+			p := store.Prompt{CheckInID: cis[0].ID, MemberID: member, TeamID: team.ID, Period: due.Format("2006-01-02"),
+				DueAt: due, ExpiresAt: due.Add(12 * time.Hour), Status: status}
+			if status == store.PromptSent || status == store.PromptAnswered {
+				p.SentAt = &due
+			}
 			if err := db.CreatePrompt(ctx, &p); err != nil {
 				t.Fatal(err)
 			}
@@ -76,14 +81,14 @@ func testLoadDigest(t *testing.T, b storetest.Backend) {
 		// restarts); Ben answers 1.
 		add(ana, day(-5), store.PromptAnswered, false)
 		add(ana, day(-4), store.PromptAnswered, false)
-		add(ana, day(-3), store.PromptExpired, false)
+		add(ana, day(-3), store.PromptSent, false)
 		add(ana, day(-2), store.PromptAnswered, false)
 		add(ben, day(-2), store.PromptAnswered, false)
 		// This period: Ana answers 2 (one blocker) and skips one; Ben misses.
 		add(ana, day(0), store.PromptAnswered, true)
 		add(ana, day(1), store.PromptSkipped, false)
 		add(ana, day(2), store.PromptAnswered, false)
-		add(ben, day(0), store.PromptExpired, false)
+		add(ben, day(0), store.PromptSent, false)
 		// Next period: not loaded.
 		add(ana, day(8), store.PromptAnswered, false)
 
@@ -107,7 +112,7 @@ func testLoadDigest(t *testing.T, b storetest.Backend) {
 			}
 		}
 
-		d, err := db.LoadDigest(ctx, team.ID, from, to)
+		d, err := db.LoadDigest(ctx, team.ID, from, to, to)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,8 +120,14 @@ func testLoadDigest(t *testing.T, b storetest.Backend) {
 			t.Errorf("loaded %d prompts, %d updates, %d members, %d check-ins; want 4, 2, 2, 1",
 				len(d.Prompts), len(d.Updates), len(d.Members), len(d.CheckIns))
 		}
-		if d.Previous != (store.PromptCounts{Answered: 4, Expired: 1}) {
-			t.Errorf("previous = %+v", d.Previous)
+		var prev []string
+		for _, p := range d.PreviousPrompts {
+			prev = append(prev, fmt.Sprintf("%s answered=%v sent=%v", p.Status, p.AnsweredAt != nil, p.SentAt != nil))
+		}
+		wantPrev := []string{"answered answered=true sent=true", "answered answered=true sent=true",
+			"sent answered=false sent=true", "answered answered=true sent=true", "answered answered=true sent=true"}
+		if diff := cmp.Diff(wantPrev, prev); diff != "" {
+			t.Errorf("previous prompts (-want +got):\n%s", diff)
 		}
 		if d.Streaks[ana] != 3 || d.Streaks[ben] != 0 {
 			t.Errorf("streaks = %v, want ana 3 (since her miss), ben none (missed last)", d.Streaks)
@@ -131,7 +142,7 @@ func testLoadDigest(t *testing.T, b storetest.Backend) {
 		if len(got) != 3 || got[0] != "due soon" {
 			t.Errorf("items = %q, want the period's note items and other open ones, dated first", got)
 		}
-		if _, err := db.LoadDigest(ctx, 9999, from, to); !errors.Is(err, store.ErrNotFound) {
+		if _, err := db.LoadDigest(ctx, 9999, from, to, to); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("missing team: %v", err)
 		}
 	}
@@ -184,7 +195,11 @@ func TestLoadDigestCarriedBlockers(t *testing.T) {
 			day := func(i int) time.Time { return from.Add(time.Duration(i)*24*time.Hour + 12*time.Hour) }
 			add := func(member int64, i int, status string, blocker bool) {
 				due := day(i)
-				p := store.Prompt{CheckInID: cis[0].ID, MemberID: member, TeamID: team.ID, Period: due.Format("2006-01-02"), DueAt: due, Status: status}
+				p := store.Prompt{CheckInID: cis[0].ID, MemberID: member, TeamID: team.ID, Period: due.Format("2006-01-02"),
+					DueAt: due, ExpiresAt: due.Add(12 * time.Hour), Status: status}
+				if status == store.PromptSent || status == store.PromptAnswered {
+					p.SentAt = &due
+				}
 				if err := db.CreatePrompt(ctx, &p); err != nil {
 					t.Fatal(err)
 				}
@@ -213,7 +228,7 @@ func TestLoadDigestCarriedBlockers(t *testing.T) {
 			add(chen, -20, store.PromptAnswered, true)
 			add(chen, -1, store.PromptAnswered, true)
 
-			d, err := db.LoadDigest(ctx, team.ID, from, from.AddDate(0, 0, 7))
+			d, err := db.LoadDigest(ctx, team.ID, from, from.AddDate(0, 0, 7), from.AddDate(0, 0, 7))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,7 +260,7 @@ func TestLoadDigestFields(t *testing.T) {
 			raw := rawGorm(t, dsn)
 			ctx := context.Background()
 			team, from := seedFields(t, db, raw)
-			got, err := db.LoadDigest(ctx, team.ID, from, from.AddDate(0, 0, 7))
+			got, err := db.LoadDigest(ctx, team.ID, from, from.AddDate(0, 0, 7), from.AddDate(0, 0, 7))
 			must(t, err)
 			var prompts []store.Prompt
 			must(t, raw.Where("team_id = ? AND due_at >= ? AND due_at < ?", team.ID, from, from.AddDate(0, 0, 7)).
@@ -293,7 +308,10 @@ func seedFields(t *testing.T, db *store.DB, raw *gorm.DB) (*store.Team, time.Tim
 	ist := time.FixedZone("IST", 5*3600+1800)
 	add := func(member int64, due time.Time, status, reason string, u *store.Update) {
 		p := store.Prompt{CheckInID: cis[0].ID, MemberID: member, TeamID: team.ID, Period: due.UTC().Format("2006-01-02"),
-			DueAt: due, Status: status, Reason: reason}
+			DueAt: due, ExpiresAt: due.Add(20 * time.Hour), Status: status, Reason: reason}
+		if status == store.PromptAnswered {
+			p.SentAt = &due
+		}
 		must(t, db.CreatePrompt(ctx, &p))
 		if u != nil {
 			u.PromptID, u.MemberID, u.TeamID, u.CheckInID, u.Period = p.ID, member, team.ID, cis[0].ID, p.Period
@@ -330,7 +348,7 @@ func digestFields(d *store.DigestData) *store.DigestData {
 	}
 	for _, p := range d.Prompts {
 		out.Prompts = append(out.Prompts, store.Prompt{ID: p.ID, CheckInID: p.CheckInID, MemberID: p.MemberID, TeamID: p.TeamID,
-			DueAt: p.DueAt.UTC(), Status: p.Status, Reason: p.Reason})
+			DueAt: p.DueAt.UTC(), ExpiresAt: p.ExpiresAt.UTC(), SentAt: utc(p.SentAt), Status: p.Status, Reason: p.Reason})
 	}
 	for _, u := range d.Updates {
 		out.Updates = append(out.Updates, store.Update{ID: u.ID, PromptID: u.PromptID, MemberID: u.MemberID, TeamID: u.TeamID,

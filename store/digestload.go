@@ -61,15 +61,15 @@ const (
 FROM prompts p LEFT JOIN updates u ON u.prompt_id = p.id
 WHERE p.team_id = ? AND p.due_at >= ? AND p.due_at < ?
 ORDER BY p.due_at, p.status, p.member_id, p.id`
-	digestPromptsPostgres = digestPromptsSelect + `p.due_at, p.expires_at, u.answered_at` + digestPromptsFrom
-	digestPromptsSQLite   = digestPromptsSelect + `CAST(p.due_at AS TEXT), CAST(p.expires_at AS TEXT), CAST(u.answered_at AS TEXT)` + digestPromptsFrom
+	digestPromptsPostgres = digestPromptsSelect + `p.due_at, p.expires_at, p.sent_at, u.answered_at` + digestPromptsFrom
+	digestPromptsSQLite   = digestPromptsSelect + `CAST(p.due_at AS TEXT), CAST(p.expires_at AS TEXT), CAST(p.sent_at AS TEXT), CAST(u.answered_at AS TEXT)` + digestPromptsFrom
 )
 
 // loadDigestPrompts fills d.Prompts (ordered by due time, then status,
 // member and ID: the order of the index ix_prompt_team_due, so that SQLite
 // need not sort) and d.Updates (in the order of their prompts) for
 // [from, to) in one query. Prompts carry ID, CheckInID, MemberID, TeamID,
-// DueAt, ExpiresAt, Status and Reason; updates carry ID, PromptID, MemberID, TeamID,
+// DueAt, ExpiresAt, SentAt, Status and Reason; updates carry ID, PromptID, MemberID, TeamID,
 // CheckInID, Answers, HasBlocker, Version and AnsweredAt.
 func (db *DB) loadDigestPrompts(ctx context.Context, d *DigestData, from, to time.Time) error {
 	q := digestPromptsSQLite
@@ -89,14 +89,14 @@ func (db *DB) loadDigestPrompts(ctx context.Context, d *DigestData, from, to tim
 		p := Prompt{TeamID: d.Team.ID}
 		var uid, version sql.NullInt64
 		var blocker sql.NullBool
-		var due, expires, answered scanTime
+		var due, expires, sent, answered scanTime
 		var answers sql.RawBytes
 		err := rows.Scan(&p.ID, &p.CheckInID, &p.MemberID, &p.Status, &p.Reason,
-			&uid, &answers, &blocker, &version, &due, &expires, &answered)
+			&uid, &answers, &blocker, &version, &due, &expires, &sent, &answered)
 		if err != nil {
 			return wrap("load digest prompts", err)
 		}
-		p.DueAt, p.ExpiresAt = time.Time(due), time.Time(expires)
+		p.DueAt, p.ExpiresAt, p.SentAt = time.Time(due), time.Time(expires), optTime(sent)
 		d.Prompts = append(d.Prompts, p)
 		if !uid.Valid {
 			continue

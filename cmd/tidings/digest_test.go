@@ -44,9 +44,11 @@ func testDigestCLI(t *testing.T, db *store.DB) {
 	}
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
-		"Subject: Platform team · week of 23 Nov · 1 blocker, 2 of 2 replied",
-		"Ana Lima — VPN access from IT (since Wed 18 Nov, still open)",
-		"PARTICIPATION 75% (3 of 4 prompts answered), down from 100%",
+		"Subject: Platform team · 23–27 Nov · 1 open blocker",
+		"! Ana Lima — VPN access from IT (since Wed 18 Nov,",
+		// Ben's Tuesday prompt expired without being sent: not his miss.
+		"PARTICIPATION 100% answered (3 of 3), same as last week",
+		"Ben ■ · 1/1 not sent Tue",
 		"Done: tuned <b>alerts</b>",
 		"Reply to this email to write to Ben Okafor, the team lead.",
 	} {
@@ -161,7 +163,7 @@ func checkDigestRows(t *testing.T, rows []store.OutboundMessage) {
 	for _, m := range rows {
 		got[m.Recipient] = true
 		wantID := "digest.platform.2026-W48." + strconv.FormatInt(*m.MemberID, 10) + "@tidings.example.com"
-		if m.MessageID != wantID || !strings.HasPrefix(m.Subject, "Platform team · week of 23 Nov · 1 blocker") {
+		if m.MessageID != wantID || !strings.HasPrefix(m.Subject, "Platform team · 23–27 Nov · 1 open blocker") {
 			t.Errorf("%s: Message-ID %q (want %q), subject %q", m.Recipient, m.MessageID, wantID, m.Subject)
 		}
 		for _, h := range []string{"Reply-To: <ben@example.com>", "List-Unsubscribe: <https://tidings.example.com/u/",

@@ -118,7 +118,7 @@ func endToEnd(t *testing.T) {
 	digestMsg := findTo(t, msgs[5:], "ben@example.com")
 	text := digestMsg.Header("Precedence") + digestMsg.Header("List-Unsubscribe-Post") + textPart(t, digestMsg.Data)
 	for _, want := range []string{"waiting on VPN access", "shipped the billing export", "bulk",
-		"One-Click", "Q1 capacity planning sync", "Freeze the billing export schema", "☑"} {
+		"One-Click", "Q1 capacity planning sync", "Freeze the billing export schema", "✓ Ben Okafor — draft the staffing plan"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q", want)
 		}
