@@ -24,8 +24,8 @@ type receiptData struct {
 	CheckIn   string
 	Why       []string // why the parser guessed; empty when it did not
 	Answers   []receiptAnswer
-	Headings  string // "Yesterday: / Today: / Blockers:"
-	Example   string // the first heading, for "Yesterday: …"
+	Headings  string   // "Yesterday: / Today: / Blockers:"
+	Example   []string // the first and last headings, for "Yesterday: …"
 }
 
 // receiptAnswer is one question and what is filed under it.
@@ -81,8 +81,12 @@ func (j *job) receipt(ctx context.Context, u *store.Update) (string, error) {
 		heads = append(heads, a.Heading+":")
 	}
 	d.Headings = strings.Join(heads, " / ")
-	if len(heads) > 0 {
-		d.Example = heads[0]
+	switch len(heads) {
+	case 0:
+	case 1:
+		d.Example = heads
+	default:
+		d.Example = []string{heads[0], heads[len(heads)-1]}
 	}
 	r, err := tmpl.Render("receipt", d)
 	if err != nil {
