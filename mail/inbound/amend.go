@@ -31,7 +31,11 @@ func (j *job) current(ctx context.Context) (*store.Update, error) {
 // the message's reason. A second reply amends: it replaces the answers
 // to the questions it answers and keeps the others, unless it answers
 // every question or starts with "replace:", which replaces them all.
-// Either way the previous version stays as a revision (store.SaveUpdate).
+// A second reply whose text the parser could only file by guessing (no
+// headings or cues at all) is added to the answers it was filed under
+// rather than replacing them: "Forgot to mention: …" must not erase the
+// first reply. Either way the previous version stays as a revision
+// (store.SaveUpdate).
 // A reply written before the current answers is kept as history only.
 func (j *job) saveAnswers(ctx context.Context, cur *store.Update) (*store.Update, string, error) {
 	given := answers(j.msg.Answers)
@@ -50,11 +54,14 @@ func (j *job) saveAnswers(ctx context.Context, cur *store.Update) (*store.Update
 			mode = "written before the current answers: kept as history"
 		case replaceAll:
 			mode = "replace: every answer replaced"
+		case guessed(j.msg):
+			in.Answers, in.HasBlocker, _ = merge(qs, cur, given, j.msg.HasBlocker, true)
+			mode = fmt.Sprintf("no headings: added to %s, nothing replaced", strings.Join(keys(given), ", "))
 		case answersAll(qs, given):
 			mode = "every question answered: every answer replaced"
 		default:
 			var kept []string
-			in.Answers, in.HasBlocker, kept = merge(qs, cur, given, j.msg.HasBlocker)
+			in.Answers, in.HasBlocker, kept = merge(qs, cur, given, j.msg.HasBlocker, false)
 			mode = fmt.Sprintf("amended %s, kept %s", strings.Join(keys(given), ", "), strings.Join(kept, ", "))
 		}
 	}
@@ -66,35 +73,42 @@ func (j *job) saveAnswers(ctx context.Context, cur *store.Update) (*store.Update
 }
 
 // merge lays the given answers over cur's: an answer to a question
-// replaces cur's answer to it, cur's other answers are kept. Answers come
-// in the check-in's question order, then any others in the order met. The
-// update has a blocker when the new answers say so, or when a kept answer
-// to a blocker question carried cur's blocker. kept lists the keys kept.
-func merge(qs []store.Question, cur *store.Update, given []store.Answer, newBlocker bool) ([]store.Answer, bool, []string) {
+// replaces cur's answer to it (or, with add, is appended to it after a
+// blank line), cur's other answers are kept. Answers come in the
+// check-in's question order, then any others in the order met. The update
+// has a blocker when the new answers say so, or when a kept (or added to)
+// answer to a blocker question carried cur's blocker. kept lists the keys
+// kept unchanged.
+func merge(qs []store.Question, cur *store.Update, given []store.Answer, newBlocker, add bool) ([]store.Answer, bool, []string) {
 	byKey := map[string]store.Answer{}
 	var order, kept []string
-	add := func(k string) {
+	place := func(k string) {
 		if !slices.Contains(order, k) {
 			order = append(order, k)
 		}
 	}
 	for _, q := range qs {
-		add(q.Key)
+		place(q.Key)
 	}
 	for _, a := range cur.Answers {
 		byKey[a.Key] = a
-		add(a.Key)
+		place(a.Key)
 	}
 	oldBlockerKept := false
 	for _, a := range cur.Answers {
+		if add || !slices.ContainsFunc(given, func(g store.Answer) bool { return g.Key == a.Key }) {
+			oldBlockerKept = oldBlockerKept || isBlockerKey(a.Key)
+		}
 		if !slices.ContainsFunc(given, func(g store.Answer) bool { return g.Key == a.Key }) {
 			kept = append(kept, a.Key)
-			oldBlockerKept = oldBlockerKept || isBlockerKey(a.Key)
 		}
 	}
 	for _, a := range given {
+		if old, ok := byKey[a.Key]; ok && add && strings.TrimSpace(old.Text) != "" {
+			a.Text = old.Text + "\n\n" + a.Text
+		}
 		byKey[a.Key] = a
-		add(a.Key)
+		place(a.Key)
 	}
 	out := make([]store.Answer, 0, len(byKey))
 	for _, k := range order {
@@ -116,6 +130,12 @@ func isBlockerKey(k string) bool {
 		return true
 	}
 	return false
+}
+
+// guessed reports whether the parser filed the reply's text without any
+// heading or cue (reply.Message.Unsure says "no cues: …").
+func guessed(msg *reply.Message) bool {
+	return slices.ContainsFunc(msg.Unsure, func(s string) bool { return strings.HasPrefix(s, "no cues") })
 }
 
 // answersAll reports whether given answers every question of qs.

@@ -149,3 +149,24 @@ func TestStrayAcknowledgementIgnored(t *testing.T) {
 		}
 	})
 }
+
+// TestGuessedSecondReplyAdds proves a second reply without any heading
+// ("Forgot to mention: …") is added to the answer it was filed under
+// instead of erasing it, and keeps the blocker.
+func TestGuessedSecondReplyAdds(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, nil)
+		f.reply(t, "gmail_reply.eml", nil)
+		before, _, _, _ := f.answersOf(t)
+		in := f.reply(t, "full_thunderbird.eml", map[string]string{"BODY": "Forgot to mention: I also reviewed the retry patch for Chen."})
+		got, ver, blocked, _ := f.answersOf(t)
+		want := map[string]string{
+			"done":     before["done"] + "\n\nForgot to mention: I also reviewed the retry patch for Chen.",
+			"today":    before["today"],
+			"blockers": before["blockers"],
+		}
+		if diff := cmp.Diff(want, got); diff != "" || ver != 2 || !blocked || !strings.Contains(in.Reason, "added to done, nothing replaced") {
+			t.Errorf("after a reply without headings (%s): version %d blocked %t (-want +got):\n%s", in.Reason, ver, blocked, diff)
+		}
+	})
+}
