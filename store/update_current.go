@@ -11,3 +11,12 @@ func (db *DB) CurrentUpdate(ctx context.Context, promptID int64) (*Update, error
 	}
 	return &u, nil
 }
+
+// UpdateByID returns the update, or ErrNotFound.
+func (db *DB) UpdateByID(ctx context.Context, id int64) (*Update, error) {
+	var u Update
+	if err := db.gorm.WithContext(ctx).Take(&u, id).Error; err != nil {
+		return nil, wrap("find update", err)
+	}
+	return &u, nil
+}
