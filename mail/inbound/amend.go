@@ -105,7 +105,11 @@ func merge(qs []store.Question, cur *store.Update, given []store.Answer, newBloc
 	}
 	for _, a := range given {
 		if old, ok := byKey[a.Key]; ok && add && strings.TrimSpace(old.Text) != "" {
-			a.Text = old.Text + "\n\n" + a.Text
+			if strings.Contains(old.Text, strings.TrimSpace(a.Text)) {
+				a.Text = old.Text // the same text sent again adds nothing
+			} else {
+				a.Text = old.Text + "\n\n" + a.Text
+			}
 		}
 		byKey[a.Key] = a
 		place(a.Key)

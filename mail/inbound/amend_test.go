@@ -168,5 +168,11 @@ func TestGuessedSecondReplyAdds(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" || ver != 2 || !blocked || !strings.Contains(in.Reason, "added to done, nothing replaced") {
 			t.Errorf("after a reply without headings (%s): version %d blocked %t (-want +got):\n%s", in.Reason, ver, blocked, diff)
 		}
+		// The same words sent again (a client's resend under a new
+		// Message-ID) are not added twice.
+		f.reply(t, "full_thunderbird.eml", map[string]string{"BODY": "Forgot to mention: I also reviewed the retry patch for Chen."})
+		if got, _, _, _ = f.answersOf(t); got["done"] != want["done"] {
+			t.Errorf("after the same text again: done = %q", got["done"])
+		}
 	})
 }
