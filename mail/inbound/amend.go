@@ -28,7 +28,8 @@ func (j *job) current(ctx context.Context) (*store.Update, error) {
 
 // saveAnswers files the reply's answers against the prompt's current
 // update cur (nil: none yet) and returns the saved update and a note for
-// the message's reason. A second reply amends: it replaces the answers
+// the message's reason (the update is nil when nothing was saved). A
+// second reply amends: it replaces the answers
 // to the questions it answers and keeps the others, unless it answers
 // every question or starts with "replace:", which replaces them all.
 // A second reply whose text the parser could only file by guessing (no
@@ -43,7 +44,9 @@ func (j *job) saveAnswers(ctx context.Context, cur *store.Update) (*store.Update
 		InboundID: j.in.ID, AnsweredAt: j.answeredAt()}
 	replaceAll := startsWithReplace(j.msg)
 	if replaceAll {
-		in.Answers = stripReplace(given)
+		if in.Answers = stripReplace(given); len(in.Answers) == 0 {
+			return nil, `"replace:" with no answers after it: nothing changed`, nil
+		}
 	}
 	mode := "first answer"
 	if cur != nil && cur.InboundID != j.in.ID {

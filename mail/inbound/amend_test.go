@@ -98,6 +98,13 @@ func TestSecondRepliesAmend(t *testing.T) {
 			t.Fatalf("after replace: (%s): version %d blocked %t (-want +got):\n%s", in.Reason, ver, blocked, diff)
 		}
 
+		applied := in
+		// "replace:" with nothing after it replaces nothing.
+		in = f.reply(t, "full_thunderbird.eml", map[string]string{"BODY": "replace:"})
+		if _, ver, _, _ = f.answersOf(t); ver != 5 || in.Status != store.InboundIgnored {
+			t.Fatalf("bare replace: %s (%s), version %d", in.Status, in.Reason, ver)
+		}
+
 		revs, err := db.UpdateRevisions(ctx, u.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -115,7 +122,7 @@ func TestSecondRepliesAmend(t *testing.T) {
 		}
 
 		// Reprocessing a message already applied changes nothing.
-		if err := f.proc.Process(ctx, in.ID); err != nil {
+		if err := f.proc.Process(ctx, applied.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, ver, _, _ = f.answersOf(t); ver != 5 {

@@ -101,10 +101,17 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 			return "", "", err
 		}
 		notes = append(notes, note)
-		if r, err := j.receipt(ctx, u); err != nil {
-			return "", "", err
-		} else if r != "" {
-			notes = append(notes, r)
+		if u == nil && len(notes) == 1 {
+			return store.InboundIgnored, note, nil
+		}
+		if u != nil {
+			r, err := j.receipt(ctx, u)
+			if err != nil {
+				return "", "", err
+			}
+			if r != "" {
+				notes = append(notes, r)
+			}
 		}
 	}
 	if len(notes) == 0 {
