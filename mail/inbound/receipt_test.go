@@ -3,6 +3,7 @@ package inbound_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -176,4 +177,56 @@ func TestReceiptSettings(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestReceiptClaimAcrossInstances proves the receipt's unique claim: two
+// processors (as two instances would run) applying two unsure replies to
+// the same prompt at the same time queue one receipt between them, and
+// neither reply is lost.
+func TestReceiptClaimAcrossInstances(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, withReceipts(t))
+		opts := inbound.Options{Addresses: f.addrs, Logger: testLogger(t)}
+		withReceipts(t)(&opts)
+		other, err := inbound.NewProcessor(db, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to := f.addrs.Reply(f.prompt.ID)
+		for _, body := range []string{"Reviewed the rate limiter.", "Also called the vendor about invoices."} {
+			raw := message(t, "full_thunderbird.eml", map[string]string{"FROM": "ana@example.com", "TO": to, "MSGID": msgID(t, "claim"), "BODY": body})
+			if err := send(t, f.addr, "ana@example.com", []string{to}, raw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		msgs, err := db.FindInbound(ctx, store.InboundFilter{Status: store.InboundReceived})
+		if err != nil || len(msgs) != 2 {
+			t.Fatalf("received %d (%v), want 2", len(msgs), err)
+		}
+		errs := make(chan error, 2)
+		for i, p := range []*inbound.Processor{f.proc, other} {
+			go func() {
+				var err error
+				for range 20 { // a conflict with the other instance is retried, as River would
+					if err = p.Process(ctx, msgs[i].ID); err == nil || !errors.Is(err, store.ErrConflict) {
+						break
+					}
+				}
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(f.receipts(t)); n != 1 {
+			t.Errorf("%d receipts for one prompt, want 1", n)
+		}
+		got, ver, _, _ := f.answersOf(t)
+		if ver != 2 || !strings.Contains(got["done"], "rate limiter") || !strings.Contains(got["done"], "vendor") {
+			t.Errorf("version %d answers %v, want both replies kept", ver, got)
+		}
+	})
 }
