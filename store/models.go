@@ -22,8 +22,10 @@ type Team struct {
 	DigestLocal bool
 	// AllowedDomains lets addresses of these domains post meeting notes.
 	AllowedDomains []string `gorm:"serializer:json"`
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Receipts says when a member gets a receipt for a reply: Receipts*.
+	Receipts  string `gorm:"size:16"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Member is one person; the email address is stored lowercased.

@@ -20,6 +20,7 @@ type TeamSpec struct {
 	DigestSchedule string
 	DigestLocal    bool
 	AllowedDomains []string
+	Receipts       string // ReceiptsUnsure (also ""), ReceiptsAlways or ReceiptsNever
 	Members        []MemberSpec
 	CheckIns       []CheckInSpec
 }
@@ -149,7 +150,7 @@ func (s *syncer) syncTeam(ts TeamSpec) (*Team, error) {
 	err := s.g.Where("slug = ?", ts.Slug).Take(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		t = Team{Slug: ts.Slug, Name: ts.Name, Timezone: ts.Timezone, DigestSchedule: ts.DigestSchedule,
-			DigestLocal: ts.DigestLocal, AllowedDomains: lower(ts.AllowedDomains)}
+			DigestLocal: ts.DigestLocal, AllowedDomains: lower(ts.AllowedDomains), Receipts: ts.Receipts}
 		if err := s.g.Create(&t).Error; err != nil {
 			return nil, wrap("create team", err)
 		}
@@ -170,8 +171,10 @@ func (s *syncer) syncTeam(ts TeamSpec) (*Team, error) {
 	set("digest schedule", t.DigestSchedule != ts.DigestSchedule)
 	set("digest local", t.DigestLocal != ts.DigestLocal)
 	set("allowed domains", !slices.Equal(t.AllowedDomains, lower(ts.AllowedDomains)))
+	set("receipts", t.Receipts != ts.Receipts)
 	if len(diff) > 0 {
 		t.Name, t.Timezone, t.DigestSchedule, t.DigestLocal = ts.Name, ts.Timezone, ts.DigestSchedule, ts.DigestLocal
+		t.Receipts = ts.Receipts
 		t.AllowedDomains = lower(ts.AllowedDomains)
 		if err := s.g.Save(&t).Error; err != nil {
 			return nil, wrap("update team", err)

@@ -16,6 +16,10 @@ type UpdateInput struct {
 	HasBlocker bool
 	InboundID  int64     // the message the answers came from
 	AnsweredAt time.Time // when the member wrote them (the message date)
+	// BaseVersion, when not zero, is the Version of the current Update the
+	// caller merged Answers with (see CurrentUpdate); a different current
+	// version gives ErrConflict, so a concurrent reply is never lost.
+	BaseVersion int
 }
 
 // SaveUpdate makes in the prompt's current Update and marks the prompt
@@ -40,6 +44,8 @@ func (db *DB) SaveUpdate(ctx context.Context, in UpdateInput) (*Update, bool, er
 		return nil, false, wrap("save update", err)
 	case cur.InboundID == in.InboundID:
 		return &cur, false, nil
+	case in.BaseVersion != 0 && cur.Version != in.BaseVersion:
+		return nil, false, wrap("save update: merged with an older version", ErrConflict)
 	}
 	var seen int64
 	err = db.gorm.WithContext(ctx).Model(&UpdateRevision{}).

@@ -80,6 +80,7 @@ type TeamConfig struct {
 		Local    bool   `yaml:"local"` // deliver at each reader's local time
 	} `yaml:"digest"`
 	AllowedDomains []string        `yaml:"allowed_domains"` // may post meeting notes
+	Receipts       string          `yaml:"receipts"`        // unsure (default), always, never: see config_receipts.go
 	Members        []MemberConfig  `yaml:"members"`
 	CheckIns       []CheckInConfig `yaml:"checkins"`
 }
@@ -415,6 +416,9 @@ func (c *Config) validateTeam(t *TeamConfig, at []any, all map[string]MemberConf
 			return c.errAt("team %q digest: %v", append(at, "digest", "schedule"), t.Slug, err)
 		}
 	}
+	if err := c.validateReceipts(t, at); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for j, m := range t.Members {
 		mat := append(append([]any{}, at...), "members", j)
@@ -509,7 +513,7 @@ func (c *Config) Specs() []store.TeamSpec {
 	out := make([]store.TeamSpec, 0, len(c.Teams))
 	for _, t := range c.Teams {
 		ts := store.TeamSpec{Slug: t.Slug, Name: t.Name, Timezone: t.Timezone, DigestSchedule: t.Digest.Schedule,
-			DigestLocal: t.Digest.Local, AllowedDomains: t.AllowedDomains}
+			DigestLocal: t.Digest.Local, AllowedDomains: t.AllowedDomains, Receipts: t.Receipts}
 		for _, m := range t.Members {
 			ts.Members = append(ts.Members, store.MemberSpec{Email: m.Email, Name: m.Name, Timezone: m.Timezone, Role: m.Role, Aliases: m.Aliases})
 		}

@@ -162,7 +162,7 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 		return inbound.Options{}, err
 	}
 	o := inbound.Options{
-		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Composer: d.composer,
+		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Composer: d.composer, Templates: d.templates,
 		MaxMessageBytes: s.SMTP.MaxMessageBytes, MaxRecipients: s.SMTP.MaxRecipients,
 		MaxConnections: s.SMTP.MaxConnections, ReadTimeout: time.Duration(s.SMTP.ReadTimeout),
 		WriteTimeout: time.Duration(s.SMTP.WriteTimeout), StoreTimeout: time.Duration(s.SMTP.StoreTimeout),

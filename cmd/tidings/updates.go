@@ -12,10 +12,10 @@ import (
 	"github.com/tidings-app/tidings/store"
 )
 
-// newUpdatesCmd is `tidings updates list`.
+// newUpdatesCmd is `tidings updates list` and `tidings updates history`.
 func newUpdatesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "updates", Short: "Show members' updates"}
-	cmd.AddCommand(newUpdatesListCmd(a))
+	cmd.AddCommand(newUpdatesListCmd(a), newUpdatesHistoryCmd(a))
 	return cmd
 }
 

@@ -87,13 +87,32 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 	if err != nil {
 		return "", "", err
 	}
+	cur, err := j.current(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	if len(notes) == 0 && cur != nil && cur.InboundID != j.in.ID && isAck(j.msg) {
+		return store.InboundIgnored, fmt.Sprintf("acknowledgement %q to a prompt already answered: nothing replaced (update %d version %d kept)",
+			strings.TrimSpace(j.msg.Text), cur.ID, cur.Version), nil
+	}
 	if len(j.msg.Answers) > 0 {
-		u, changed, err := j.tx.SaveUpdate(ctx, store.UpdateInput{PromptID: t.Prompt.ID, Answers: answers(j.msg.Answers),
-			HasBlocker: j.msg.HasBlocker, InboundID: j.in.ID, AnsweredAt: j.answeredAt()})
+		u, note, err := j.saveAnswers(ctx, cur)
 		if err != nil {
 			return "", "", err
 		}
-		notes = append(notes, fmt.Sprintf("update %d version %d (changed: %t)", u.ID, u.Version, changed))
+		notes = append(notes, note)
+		if u == nil && len(notes) == 1 {
+			return store.InboundIgnored, note, nil
+		}
+		if u != nil {
+			r, err := j.receipt(ctx, u)
+			if err != nil {
+				return "", "", err
+			}
+			if r != "" {
+				notes = append(notes, r)
+			}
+		}
 	}
 	if len(notes) == 0 {
 		return store.InboundIgnored, "nothing to apply (" + string(j.msg.Kind) + ")", nil

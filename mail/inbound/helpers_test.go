@@ -58,11 +58,10 @@ func (w tWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func seed(t testing.TB, db *store.DB) (store.Team, store.Member, store.Prompt) {
-	t.Helper()
-	ctx := context.Background()
-	_, err := db.Sync(ctx, []store.TeamSpec{{
-		Slug: "platform", Name: "Platform", Timezone: "America/Sao_Paulo",
+// platformSpec is the team seed syncs, with the given receipts setting.
+func platformSpec(receipts string) store.TeamSpec {
+	return store.TeamSpec{
+		Slug: "platform", Name: "Platform", Timezone: "America/Sao_Paulo", Receipts: receipts,
 		Members: []store.MemberSpec{
 			{Email: "ana@example.com", Name: "Ana Lima", Aliases: []string{"ana.lima@personal.example"}},
 			{Email: "ben@example.com", Name: "Ben Okafor", Role: store.RoleLead},
@@ -73,7 +72,13 @@ func seed(t testing.TB, db *store.DB) (store.Team, store.Member, store.Prompt) {
 				{Key: "today", Text: "What are you working on today?", Aliases: []string{"today"}},
 				{Key: "blockers", Text: "Anything blocking you?", Aliases: []string{"blockers"}},
 			}}},
-	}})
+	}
+}
+
+func seed(t testing.TB, db *store.DB) (store.Team, store.Member, store.Prompt) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := db.Sync(ctx, []store.TeamSpec{platformSpec("")})
 	if err != nil {
 		t.Fatal(err)
 	}

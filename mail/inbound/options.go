@@ -12,6 +12,7 @@ import (
 	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/mail/reply"
 	"github.com/tidings-app/tidings/store"
+	"github.com/tidings-app/tidings/templates"
 )
 
 // MeetingFiler files a message received at a meetings ingest address and
@@ -63,6 +64,9 @@ type Options struct {
 	// commands), queued with store.QueueOutbound; nil answers nothing and
 	// only notes the request in the message's reason.
 	Composer *outbound.Composer
+	// Templates renders the receipt that shows a member how a reply was
+	// filed (template "receipt"); nil sends no receipts.
+	Templates *templates.Set
 	// TrustedAuthServID is the authserv-id of the MTA in front of us whose
 	// Authentication-Results header is believed for SPF and DMARC; empty
 	// trusts none.

@@ -73,13 +73,29 @@ var (
 // titled like "Decisions", "Action items" or "Next steps" (in several
 // languages, as Zoom, Google Meet and Teams write them), checklists
 // ("- [ ] …") anywhere, and single lines starting "Decision:" or "Action:".
-// isName tells whether a phrase names a team member, which lets "Maria to
-// draft …" and "Maria will …" name an owner; meeting is the day due dates
-// are read against. Structure is pure.
+// An item hard-wrapped over several lines (indented continuation lines,
+// or unindented ones right after a bulleted or numbered item, see
+// continues) is one item with its whole text, read for owner and due date
+// once complete. isName tells whether a phrase names a team member, which
+// lets "Maria to draft …" and "Maria will …" name an owner; meeting is the
+// day due dates are read against. Structure is pure.
 func Structure(text string, meeting time.Time, isName func(string) bool) Notes {
 	n := Notes{Decisions: []string{}, Items: []Item{}}
 	cur, entries, blank := secNone, 0, false
-	var last *string
+	var open *entry // the item or decision being read, until it ends
+	prev := ""      // the open entry's last line
+	flush := func() {
+		if open != nil {
+			n.file(*open, meeting, isName)
+			open = nil
+		}
+	}
+	start := func(e entry, line string) {
+		flush()
+		if e.text = strings.TrimSpace(e.text); e.text != "" && (e.check || !isFiller(e.text)) {
+			open, prev = &e, line
+		}
+	}
 	for _, raw := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
 		line := strings.TrimRight(raw, " \t\u00a0")
 		if strings.TrimSpace(line) == "" {
@@ -87,59 +103,58 @@ func Structure(text string, meeting time.Time, isName func(string) bool) Notes {
 			continue
 		}
 		if sec, rest, ok := heading(line); ok {
-			cur, entries, blank, last = sec, 0, false, nil
-			if rest != "" {
-				last = n.add(cur, rest, meeting, isName)
+			flush()
+			cur, entries, blank = sec, 0, false
+			if sec == secDecisions || sec == secActions {
+				start(entry{sec: sec, text: rest}, line)
 			}
 			continue
 		}
 		if m := reCheckbox.FindStringSubmatch(line); m != nil {
 			done := strings.TrimSpace(m[1]) != "" || (m[2] != "" && m[2] != "☐")
-			it := parseItem(line[len(m[0]):], meeting, isName)
-			it.Done = done
-			n.Items = append(n.Items, it)
-			last, blank, entries = &n.Items[len(n.Items)-1].Text, false, entries+1
+			start(entry{sec: secActions, text: line[len(m[0]):], check: true, done: done, bullet: true}, line)
+			blank, entries = false, entries+1
 			continue
 		}
 		bullet := reBullet.MatchString(line)
-		indented := line != strings.TrimLeft(line, " \t") && !bullet
-		switch {
-		case indented && last != nil && !blank:
-			*last = strings.TrimSpace(*last + " " + strings.TrimSpace(line))
+		if open != nil && !blank && !bullet && continues(*open, prev, line, isName) {
+			open.text += " " + strings.TrimSpace(line)
+			prev = line
 			continue
-		case !bullet && blank && entries > 0:
-			cur = secOther // a paragraph after the list ends the section
+		}
+		flush()
+		if !bullet && (blank && entries > 0 || isSignOff(line)) {
+			cur = secOther // a paragraph after the list, or a sign-off, ends the section
 		}
 		blank = false
 		body := strings.TrimSpace(reBullet.ReplaceAllString(line, ""))
 		if m := reInline.FindStringSubmatch(body); m != nil && cur != secDecisions && cur != secActions {
-			last = n.add(inlineSection(m[1]), m[2], meeting, isName)
+			start(entry{sec: inlineSection(m[1]), text: m[2], bullet: bullet}, line)
 			entries++
 			continue
 		}
-		if last = n.add(cur, body, meeting, isName); last != nil {
-			entries++
+		if cur == secDecisions || cur == secActions {
+			start(entry{sec: cur, text: body, bullet: bullet}, line)
+			if open != nil {
+				entries++
+			}
 		}
 	}
+	flush()
 	return n
 }
 
-// add files one line of section sec; it returns the text it stored (for
-// continuation lines) or nil.
-func (n *Notes) add(sec section, s string, meeting time.Time, isName func(string) bool) *string {
-	s = strings.TrimSpace(s)
-	if s == "" || isFiller(s) {
-		return nil
-	}
-	switch sec {
+// file adds a complete entry to the notes.
+func (n *Notes) file(e entry, meeting time.Time, isName func(string) bool) {
+	s := strings.Join(strings.Fields(e.text), " ")
+	switch e.sec {
+	case secActions:
+		it := parseItem(s, meeting, isName)
+		it.Done = e.done
+		n.Items = append(n.Items, it)
 	case secDecisions:
 		n.Decisions = append(n.Decisions, strings.TrimRight(s, " ."))
-		return &n.Decisions[len(n.Decisions)-1]
-	case secActions:
-		n.Items = append(n.Items, parseItem(s, meeting, isName))
-		return &n.Items[len(n.Items)-1].Text
 	}
-	return nil
 }
 
 func inlineSection(label string) section {
@@ -153,11 +168,22 @@ func inlineSection(label string) section {
 // isFiller recognises lines that are not items: "none", "n/a", "—".
 func isFiller(s string) bool {
 	switch strings.ToLower(strings.Trim(s, " .,!-—–")) {
-	case "", "none", "n/a", "na", "nothing", "keine", "aucune", "ninguna", "nenhuma", "tbd", "thanks", "thank you",
-		"cheers", "best", "regards", "best regards", "danke", "merci", "gracias", "obrigado", "obrigada":
+	case "", "none", "n/a", "na", "nothing", "keine", "aucune", "ninguna", "nenhuma", "tbd":
 		return true
 	}
-	return reFooter.MatchString(s)
+	return isSignOff(s) || reFooter.MatchString(s)
+}
+
+// isSignOff recognises a closing line ("Thanks,", "Viele Grüße"): the
+// notes end there, and the name under it is no item.
+func isSignOff(s string) bool {
+	switch strings.ToLower(strings.Trim(s, " .,!-—–")) {
+	case "thanks", "thank you", "thanks all", "thanks everyone", "cheers", "best", "regards", "best regards",
+		"kind regards", "danke", "viele grüße", "beste grüße", "merci", "cordialement", "gracias", "saludos",
+		"obrigado", "obrigada", "abraços", "grazie":
+		return true
+	}
+	return false
 }
 
 // heading recognises a section heading: a known section name alone on its

@@ -100,8 +100,9 @@ func (f *Filer) assign(ctx context.Context, tx *store.DB, in *store.InboundMessa
 	return store.InboundApplied, fmt.Sprintf("meetings: note %d filed under %s", n.ID, pick[0].Slug), nil
 }
 
-// correct replaces the note's action items (and its decisions, when the
-// reply lists some) with the corrected list, and confirms again.
+// correct replaces the note's open action items (and its decisions, when
+// the reply lists some) with the corrected list, and confirms again.
+// Items already closed with "done:" stay closed (see keepClosed).
 func (f *Filer) correct(ctx context.Context, tx *store.DB, in *store.InboundMessage, msg *reply.Message, n *store.MeetingNote, teams []store.Team) (string, string, error) {
 	i := slices.IndexFunc(teams, func(t store.Team) bool { return t.ID == *n.TeamID })
 	team := teams[i]
@@ -113,11 +114,13 @@ func (f *Filer) correct(ctx context.Context, tx *store.DB, in *store.InboundMess
 	if len(notes.Decisions)+len(notes.Items) == 0 {
 		return store.InboundIgnored, fmt.Sprintf("meetings: reply about note %d lists no decisions or action items", n.ID), nil
 	}
-	items := f.items(notes, roster)
-	if len(notes.Items) == 0 {
-		if items, err = tx.FindActionItems(ctx, store.ActionItemFilter{NoteID: n.ID}); err != nil {
-			return "", "", fmt.Errorf("meeting: correct: %w", err)
-		}
+	current, err := tx.FindActionItems(ctx, store.ActionItemFilter{NoteID: n.ID})
+	if err != nil {
+		return "", "", fmt.Errorf("meeting: correct: %w", err)
+	}
+	items, closed := current, 0
+	if len(notes.Items) > 0 {
+		items, closed = keepClosed(current, f.items(notes, roster))
 	}
 	if len(notes.Decisions) > 0 {
 		n.Decisions = notes.Decisions
@@ -129,5 +132,5 @@ func (f *Filer) correct(ctx context.Context, tx *store.DB, in *store.InboundMess
 	if err := f.confirm(ctx, tx, in, msg, n, &team, true); err != nil {
 		return "", "", err
 	}
-	return store.InboundApplied, fmt.Sprintf("meetings: note %d corrected (%d items)", n.ID, len(items)), nil
+	return store.InboundApplied, fmt.Sprintf("meetings: note %d corrected (%d items, %d closed kept closed)", n.ID, len(items), closed), nil
 }

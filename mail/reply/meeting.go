@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // meetingNotes is what extractMeeting found.
@@ -52,6 +54,7 @@ var (
 func extractMeeting(text string, ref time.Time) meetingNotes {
 	notes := meetingNotes{decisions: []string{}, actions: []ActionItem{}}
 	lines, _ := splitLines(text, maxTrimLines)
+	lines = joinWrapped(lines, ref)
 	sec, listed := secNone, false
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
@@ -75,6 +78,47 @@ func extractMeeting(text string, ref time.Time) meetingNotes {
 		notes.add(t, sec, ref)
 	}
 	return notes
+}
+
+// joinWrapped joins the hard-wrapped lines of a list item to the item's
+// line, so that "- draft the customer note, review with Maya on" followed
+// by "Thursday" is one item. A line continues the item above it when it
+// follows it directly (no blank line), is not an item or a section
+// heading itself, and is indented, or else carries on the sentence: the
+// line above did not end one before a capital, and it is not a sign-off
+// or a lone name (a date such as "Thursday" is not a name).
+func joinWrapped(lines []string, ref time.Time) []string {
+	out := make([]string, 0, len(lines))
+	inItem := false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		isItem := reListItem.MatchString(t) || reChecklist.MatchString(t)
+		if inItem && t != "" && !isItem && wrapsOn(out[len(out)-1], l, ref) {
+			out[len(out)-1] = strings.TrimRight(out[len(out)-1], " \t") + " " + t
+			continue
+		}
+		_, isSec := sectionOf(t)
+		inItem = isItem && !isSec
+		out = append(out, l)
+	}
+	return out
+}
+
+// wrapsOn reports whether l carries on the item line prev (see joinWrapped).
+func wrapsOn(prev, l string, ref time.Time) bool {
+	t := strings.TrimSpace(l)
+	if _, ok := sectionOf(t); ok || reClosing.MatchString(t) || reDelimiter.MatchString(t) || reNotesFooter.MatchString(t) {
+		return false
+	}
+	if l != strings.TrimLeft(l, " \t") {
+		return true
+	}
+	if _, isDate := dayAfter(t, ref); isLoneName(t) && !isDate {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(prev))
+	first, _ := utf8.DecodeRuneInString(t)
+	return !strings.ContainsRune(".!?;:", last) || !unicode.IsUpper(first)
 }
 
 // isLoneName reports whether t is only a name ("Dana", "Dana Ortiz").

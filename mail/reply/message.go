@@ -94,6 +94,17 @@ type Message struct {
 	AutoReplyUntil string       `json:"auto_reply_until,omitempty"`
 	Attachments    []Attachment `json:"attachments"`
 	Warnings       []string     `json:"warnings"`
+	// Removed lists what was cut from the new text that is not quoted history: signatures, sign-offs, greetings, banners, footers.
+	Removed []Removed `json:"removed"`
+	// Unsure lists why the parser had to guess (no cues: everything filed under the first question; a removed signature or sign-off that held more than a name; an answer it could not place). Empty when it did not guess.
+	Unsure []string `json:"unsure"`
+}
+
+// Removed is one block cut from the new text: Kind is what it was
+// (signature, sign-off, greeting, banner, footer), Text the lines cut.
+type Removed struct {
+	Kind string `json:"kind"`
+	Text string `json:"text"`
 }
 
 func (m *Message) warn(s string) {

@@ -42,6 +42,7 @@ func Parse(raw []byte, opts Options) (*Message, error) {
 	m := &Message{
 		Answers: []Answer{}, Commands: []Command{}, Decisions: []string{},
 		ActionItems: []ActionItem{}, Attachments: []Attachment{}, Warnings: []string{},
+		Removed: []Removed{}, Unsure: []string{},
 	}
 	readEnvelope(m, e.Header, opts)
 	if len(raw) > 8*maxPartBytes {

@@ -52,6 +52,9 @@ func (p *parser) reply(t trimmed) {
 	answers, warns := splitAnswers(t, qs, isCmd, used != nil)
 	for _, w := range warns {
 		m.warn(w)
+		if strings.HasPrefix(w, "free text") {
+			m.Unsure = append(m.Unsure, "no cues: everything filed under the first question")
+		}
 	}
 	if answers != nil {
 		m.Answers = answers
