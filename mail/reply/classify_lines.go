@@ -16,6 +16,10 @@ const (
 	lDelim                      // a rule of dashes, underscores, equals signs…
 	lSig                        // the "-- " signature separator
 	lFooter                     // mobile or client footer ("Sent from my iPhone")
+	lBanner                     // external-sender banner at the top
+	lGreeting                   // "Hi Lena," opening the new text
+	lSignoff                    // "Thanks,", the sender's name, closing the new text
+	lSignature                  // a signature block without a "-- " line
 )
 
 // classifyLines gives each line its kind. Attributions wrapped over up to

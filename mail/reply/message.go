@@ -94,6 +94,18 @@ type Message struct {
 	AutoReplyUntil string       `json:"auto_reply_until,omitempty"`
 	Attachments    []Attachment `json:"attachments"`
 	Warnings       []string     `json:"warnings"`
+	// Removed lists what was cut from the new text that is not quoted history: signatures, sign-offs, greetings, banners, footers.
+	Removed []Removed `json:"removed"`
+	// Unsure lists why the parser had to guess (no cues: everything filed under the first question; a removed signature or sign-off that held more than a name; an answer it could not place). Empty when it did not guess.
+	Unsure []string `json:"unsure"`
+}
+
+// Removed is one piece of the new text that is neither an answer, a
+// command nor quoted history. Kind is signature, signoff, greeting,
+// banner or footer; Text is the piece as written (lines joined by "\n").
+type Removed struct {
+	Kind string `json:"kind"`
+	Text string `json:"text"`
 }
 
 func (m *Message) warn(s string) {
@@ -103,4 +115,14 @@ func (m *Message) warn(s string) {
 		}
 	}
 	m.Warnings = append(m.Warnings, s)
+}
+
+// unsure records why the parser had to guess, once per reason.
+func (m *Message) unsure(s string) {
+	for _, u := range m.Unsure {
+		if u == s {
+			return
+		}
+	}
+	m.Unsure = append(m.Unsure, s)
 }

@@ -42,6 +42,7 @@ func Parse(raw []byte, opts Options) (*Message, error) {
 	m := &Message{
 		Answers: []Answer{}, Commands: []Command{}, Decisions: []string{},
 		ActionItems: []ActionItem{}, Attachments: []Attachment{}, Warnings: []string{},
+		Removed: []Removed{}, Unsure: []string{},
 	}
 	readEnvelope(m, e.Header, opts)
 	if len(raw) > 8*maxPartBytes {
@@ -127,7 +128,7 @@ func (p *parser) run() {
 		return
 	}
 	body := p.bodyText(p.root)
-	t := trimReply(body)
+	t := p.trim(body)
 	if alt, ok := p.interleavedHTML(t); ok {
 		body, t = p.html.interleaved, alt
 	}
@@ -135,6 +136,7 @@ func (p *parser) run() {
 		m.warn("body has more than 4000 lines; the rest was not examined")
 	}
 	m.Text = t.text
+	m.Removed = append(m.Removed, t.removed...)
 	if isAutoReply(p.root.header, m) {
 		m.Kind = KindAutoReply
 		if d, ok := returnDate(body, m.Date); ok {
@@ -155,6 +157,11 @@ func (p *parser) run() {
 		return
 	}
 	p.reply(t)
+}
+
+// trim is trimWith for this message's sender and questions.
+func (p *parser) trim(body string) trimmed {
+	return trimWith(body, newSender(p.m.FromName, p.m.From), p.questions())
 }
 
 // bodyText returns the text to trim: text/plain when there is one, else

@@ -7,10 +7,10 @@ import (
 )
 
 // Verbs that end or carry an attribution line ("… wrote:"), by language.
-const attribVerbs = `wrote|writes|a\s+écrit|nous\s+a\s+dit|escribió|escreveu|schrieb|schrieben\s+Sie|geschrieben|ha\s+scritto|scrisse|schreef|het\s+volgende\s+geschreven|skrev|skriver|napisał\(a\)|napisała|napisał|pisze|napsal|написал\(а\)|написала|написал|написав|пише|kirjoitti|írta|yazdı`
+const attribVerbs = `wrote|writes|a\s+écrit|nous\s+a\s+dit|escribió|escreveu|schrieb|schrieben\s+Sie|geschrieben|ha\s+scritto|scrisse|schreef|het\s+volgende\s+geschreven|skrev|skriver|napisał\(a\)|napisała|napisał|pisze|napsal\(a\)|napsala|napsal|napísal\(a\)|napísala|napísal|написал\(а\)|написала|написал|написав|написа|пише|kirjoitti|írta|ezt\s+írta|yazdı|şunu\s+yazdı|ha\s+escrit|va\s+escriure|a\s+scris|έγραψε|כתב\(ה\)|כתבה|כתב|كتب|작성|のメッセージ|đã\s+viết|viết|เขียนว่า|เขียน|menulis|ने\s+लिखा|लिखा|je\s+napisao|je\s+napisala|je\s+napisal|rašė|rakstīja|kirjutas|نوشت`
 
 // Words that open an attribution line ("On …", "Am …", "Le …").
-const attribOpeners = `on|at|am|le|el|em|il|il\s+giorno|op|den|dnia|w\s+dniu|dňa|в|у|pada|på`
+const attribOpeners = `on|at|am|le|el|em|il|il\s+giorno|op|den|dnia|w\s+dniu|dňa|dne|в|у|pada|på|pe|în|στις|στο|ב-?|في|vào|lúc|เมื่อ|tanggal|dana|dňa|kl\.`
 
 var (
 	// "On Tue, 24 Nov 2026 at 09:00, Ana <a@x> wrote:" and the same shape in
@@ -55,10 +55,10 @@ var (
 
 // Header names of an embedded header block, by role, in many languages.
 const (
-	hdrFrom    = `from|von|de|da|van|från|fra|od|от|від|差出人|发件人|寄件者|送信者|expéditeur|remitente|mittente|afzender|avsändare|afsender|nadawca|отправитель`
-	hdrDate    = `sent|date|datum|gesendet|envoyé|enviado|enviada|enviada\s+em|fecha|data|inviato|verzonden|skickat|sendt|wysłano|wysłane|отправлено|надіслано|дата|送信日時|日付|发送时间|日期|发送日期|le`
-	hdrTo      = `to|an|à|a|pour|para|aan|till|til|do|кому|宛先|收件人|destinataire|destinatario|destinatário|cc|kopie|копия`
-	hdrSubject = `subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|件名|主题|主題|sujet`
+	hdrFrom    = `from|von|de|da|van|från|fra|od|от|від|差出人|发件人|寄件者|送信者|expéditeur|remitente|mittente|afzender|avsändare|afsender|nadawca|отправитель|feladó|kimden|gönderen|lähettäjä|από|de\s+la|מאת|من|보낸\s*사람|từ|จาก|dari|प्रेषक|lähettäjä|odesílatel|pengirim`
+	hdrDate    = `sent|date|datum|gesendet|envoyé|enviado|enviada|enviada\s+em|fecha|data|inviato|verzonden|skickat|sendt|wysłano|wysłane|отправлено|надіслано|дата|送信日時|日付|发送时间|日期|发送日期|le|odesláno|elküldve|dátum|gönderildi|tarih|gönderilme\s+tarihi|lähetetty|päivämäärä|στάλθηκε|ημερομηνία|trimis|dată|enviat|נשלח|תאריך|تاريخ\s+الإرسال|التاريخ|أرسلت|보낸\s*날짜|날짜|đã\s+gửi|ngày|ส่ง|วันที่|dikirim|tanggal|भेजा\s+गया|दिनांक|tiistai|pvm`
+	hdrTo      = `to|an|à|a|pour|para|aan|till|til|do|кому|宛先|收件人|destinataire|destinatario|destinatário|cc|kopie|копия|komu|kopie|címzett|másolat|kime|bilgi|vastaanottaja|kopio|προς|κοιν|către|per\s+a|a\/c|אל|עותק|إلى|نسخة|받는\s*사람|참조|đến|ถึง|kepada|tembusan|प्रति|प्रतिलिपि`
+	hdrSubject = `subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|件名|主题|主題|sujet|předmět|tárgy|konu|aihe|θέμα|subiect|assumpte|נושא|الموضوع|제목|chủ\s+đề|tiêu\s+đề|เรื่อง|subjek|perihal|विषय`
 	hdrOther   = `reply-to|antwort\s+an|répondre\s+à|responder\s+a|risposta|beantwoorden\s+-\s+aan|svara\s+till`
 )
 
@@ -82,7 +82,16 @@ var reFooter = regexp.MustCompile(`(?i)^[\s(<]*(?:` +
 	`sendt\s+fra\s+(?:min|mi|yahoo|outlook).{0,60}|skickat\s+från\s.{1,60}|från\s+min\s.{1,40}|` +
 	`verzonden\s+(?:met|vanaf|van)\s.{1,60}|verstuurd\s+vanaf\s.{1,60}|` +
 	`wysłane\s+z\s.{1,60}|wysłano\s+z\s.{1,60}|отправлено\s+(?:с|из)\s.{1,60}|надіслано\s+з\s.{1,60}|` +
-	`从我的.{1,20}发送|從我的.{1,20}傳送|发自我的.{1,20}|.{1,20}から送信` +
+	`从我的.{1,20}发送|從我的.{1,20}傳送|发自我的.{1,20}|.{1,20}から送信|` +
+	`gesendet\s+(?:von|mit|vom)\s+(?:meinem\s+|meiner\s+)?(?:outlook|iphone|ipad|android|samsung|handy|smartphone|mobil|galaxy|gmx|web\.de|yahoo).{0,40}|holen\s+sie\s+sich\s+outlook.{0,40}|` +
+	`t[ée]l[ée]charger\s+outlook.{0,40}|obtenir\s+outlook.{0,40}|obt[eé]n(?:er|ga)?\s+outlook.{0,40}|obter\s+o\s+outlook.{0,40}|scarica\s+outlook.{0,40}|outlook\s+voor\s+\S+\s+downloaden|` +
+	`hämta\s+outlook.{0,40}|få\s+outlook.{0,40}|pobierz\s+(?:aplikację\s+)?outlook.{0,40}|получить\s+outlook.{0,40}|` +
+	`.{0,20}outlook\s*を入手|获取\s*outlook.{0,40}|.{0,30}outlook\s*받기|.{0,20}에서\s*보냄|` +
+	`أُ?رسلت\s+من\s.{1,40}|تم\s+الإرسال\s+من\s.{1,40}|.{1,30}['’]?(?:umdan|imden|undan|ından|dan|den|tan|ten)\s+gönderildi|` +
+	`odesláno\s+z\s.{1,40}|odoslané\s+z\s.{1,40}|elküldve\s+(?:az?\s+)?\S.{0,40}|lähetetty\s+\S+(?:sta|stä)\b.{0,30}|` +
+	`στάλθηκε\s+από\s.{1,40}|trimis\s+de\s+pe\s.{1,40}|enviat\s+des\s+de(?:l)?\s.{1,40}|נשלח\s+מ.{1,40}|` +
+	`gửi\s+từ\s.{1,40}|ส่งจาก.{1,40}|dikirim\s+dari\s.{1,40}|.{1,30}से\s+भेजा\s+गया|poslano\s+s\s.{1,40}|` +
+	`get\s+outlook\s+for\s.{0,60}` +
 	`)[\s)>.]*$`)
 
 var (
@@ -214,5 +223,24 @@ func isFooter(s string) bool {
 	if i := strings.Index(s, "<http"); i > 0 {
 		s = s[:i]
 	}
-	return reFooter.MatchString(s)
+	return reFooter.MatchString(s) && !footerIsProse(s)
+}
+
+// proseWords are words a client footer never holds but a sentence that
+// merely starts "Sent from my desk, …" does.
+var proseWords = map[string]bool{"is": true, "was": true, "are": true, "were": true, "than": true, "then": true,
+	"because": true, "which": true, "that": true, "it": true, "it's": true, "i": true, "we": true, "but": true,
+	"ist": true, "war": true, "weil": true, "est": true, "parce": true, "es": true, "porque": true, "é": true, "è": true, "perché": true}
+
+// footerIsProse reports whether a line that reads like a footer goes on
+// as a sentence ("Sent from my desk, is much easier than my phone.").
+func footerIsProse(s string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == ' ' || r == ',' || r == '.' || r == ';' || r == '!' || r == '?' || r == '\t'
+	}) {
+		if proseWords[w] {
+			return true
+		}
+	}
+	return false
 }

@@ -49,12 +49,19 @@ func (p *parser) reply(t trimmed) {
 		return
 	}
 	m.Kind = KindReply
-	answers, warns := splitAnswers(t, qs, isCmd, used != nil)
-	for _, w := range warns {
+	if t.unsure != "" {
+		m.unsure(t.unsure)
+	}
+	res := splitAnswers(t, qs, isCmd, used != nil)
+	for _, w := range res.warnings {
 		m.warn(w)
 	}
-	if answers != nil {
-		m.Answers = answers
+	for _, u := range res.unsure {
+		m.unsure(u)
+	}
+	m.Removed = append(m.Removed, res.removed...)
+	if res.answers != nil {
+		m.Answers = res.answers
 	}
 	for _, a := range m.Answers {
 		for _, q := range qs {
@@ -63,6 +70,40 @@ func (p *parser) reply(t trimmed) {
 			}
 		}
 	}
+	if text, ok := interleavedText(t, qs); ok {
+		m.Text = text
+	}
+}
+
+// interleavedText returns the text of a reply written between quoted
+// questions: the questions stay as "> question" context lines, the rest
+// of the quote (the prompt's greeting, instructions, footer) goes.
+func interleavedText(t trimmed, qs []Question) (string, bool) {
+	var out []string
+	asked := false
+	for i, l := range t.lines {
+		switch t.kinds[i] {
+		case lQuote:
+			if quotedQuestion(l, qs) >= 0 {
+				asked = true
+				if len(out) > 0 && strings.TrimSpace(out[len(out)-1]) != "" {
+					out = append(out, "")
+				}
+				out = append(out, "> "+strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "> ")))
+			}
+			continue
+		case lQuoteBlank, lSignature:
+			continue
+		}
+		if t.kinds[i] == lBlank && (len(out) == 0 || strings.TrimSpace(out[len(out)-1]) == "") {
+			continue
+		}
+		out = append(out, l)
+	}
+	if !asked {
+		return "", false
+	}
+	return joinTrimmed(out), true
 }
 
 // hasNewText reports whether any kept line is the sender's own text.
