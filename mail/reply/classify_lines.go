@@ -1,6 +1,9 @@
 package reply
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // lineKind is what one body line is, for the trimmer.
 type lineKind uint8
@@ -74,15 +77,79 @@ func classifyLine(lines []string, i int) (lineKind, int) {
 		return lFooter, 1
 	}
 	if isAttribution(s) {
+		if i+1 < len(lines) && attributionTail(lines[i+1]) {
+			return lAttrib, 2
+		}
 		return lAttrib, 1
 	}
 	if n := wrappedAttribution(lines, i); n > 0 {
 		return lAttrib, n
 	}
-	if isHeaderBlock(lines, i) {
+	if isHeaderBlock(lines, i) || isOneLineHeader(s) {
 		return lHeader, 1
 	}
+	if n := addressAttribution(lines, i); n > 0 {
+		return lAttrib, n
+	}
 	return lText, 1
+}
+
+// attributionTail reports whether a line ends an attribution begun on the
+// line before ("wrote:", "a écrit :", "<ana@example.com>:").
+func attributionTail(l string) bool {
+	t := strings.TrimSpace(strings.TrimLeft(l, " >"))
+	if t == "" || len(t) > 60 || !strings.HasSuffix(t, ":") && !strings.HasSuffix(t, "：") {
+		return false
+	}
+	if _, _, ok := headerField(t); ok {
+		return false
+	}
+	return len(strings.Fields(t)) <= 4
+}
+
+var (
+	// reEmailInAngles is "<ana@example.com>".
+	reEmailInAngles = regexp.MustCompile(`<[^<>\s@]+@[^<>\s]+>`)
+	// reOneLineHeader is an Outlook header block run together on one line:
+	// "From: … Sent: … To: … Subject: …", in any language.
+	reOneLineHeader = regexp.MustCompile(`(?i)^[\s>*]*(?:` + hdrFrom + `)\*{0,2}\s*[:：].{3,200}\s\*{0,2}(?:` + hdrDate + `)\*{0,2}\s*[:：].{3,120}\s\*{0,2}(?:` + hdrSubject + `|` + hdrTo + `)\*{0,2}\s*[:：]`)
+)
+
+// isOneLineHeader reports whether the line is a whole header block run
+// together on one line.
+func isOneLineHeader(s string) bool {
+	return len(s) < maxLineBytes && strings.Contains(s, "@") && reOneLineHeader.MatchString(s)
+}
+
+// addressAttribution recognises an attribution in any language by its
+// shape: one or two lines holding an address in angle brackets and a
+// digit, ending with a colon, right before quoted lines. It returns how
+// many lines it spans, or 0.
+func addressAttribution(lines []string, i int) int {
+	for n := 1; n <= 2 && i+n <= len(lines); n++ {
+		joined := strings.TrimSpace(strings.Join(lines[i:i+n], " "))
+		if len(joined) > 300 || strings.HasPrefix(joined, ">") {
+			return 0
+		}
+		if !strings.HasSuffix(joined, ":") && !strings.HasSuffix(joined, "：") {
+			continue
+		}
+		if !reEmailInAngles.MatchString(joined) || !strings.ContainsAny(joined, "0123456789") {
+			continue
+		}
+		for j := i + n; j < len(lines); j++ {
+			t := strings.TrimSpace(lines[j])
+			if t == "" {
+				continue
+			}
+			if reQuote.MatchString(lines[j]) {
+				return n
+			}
+			return 0
+		}
+		return n
+	}
+	return 0
 }
 
 // wrappedAttribution returns how many lines, from i, form one attribution

@@ -46,6 +46,9 @@ func (p *parser) reply(t trimmed) {
 		return
 	case strings.TrimSpace(m.Text) == "" || !hasNewText(t):
 		m.Kind = KindEmpty
+		if quotesPrompt(t, qs) {
+			m.Text = "" // only the prompt, quoted back
+		}
 		return
 	}
 	m.Kind = KindReply
@@ -127,6 +130,17 @@ func hasHeadingBesidesDone(t trimmed, qs []Question) bool {
 			continue
 		}
 		if _, _, ok := heading(l, qs, nil); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// quotesPrompt reports whether a quoted line repeats one of the questions.
+func quotesPrompt(t trimmed, qs []Question) bool {
+	lines := append(append([]string(nil), t.lines...), t.rest...)
+	for _, l := range lines {
+		if reQuote.MatchString(l) && quotedQuestion(l, qs) >= 0 {
 			return true
 		}
 	}

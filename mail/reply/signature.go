@@ -10,7 +10,7 @@ import (
 // Closing words, by language ("Thanks", "Best regards", "Mit freundlichen
 // Grüßen", "Cordialement", "よろしくお願いします"). A sign-off line is one
 // of these, maybe followed by a name on the same line.
-const signOffWords = `thanks|thank\s+you|thanks\s+again|thanks\s+a\s+lot|many\s+thanks|thx|ty|tia|cheers|best|best\s+wishes|regards|best\s+regards|kind\s+regards|warm\s+regards|warmly|all\s+the\s+best|sincerely|yours|yours\s+truly|br|talk\s+soon|take\s+care|have\s+a\s+(?:good|great|nice)\s+(?:day|one|week|weekend)|` +
+const signOffWords = `thanks|thank\s+you|thanks\s+all|thanks\s+again|thanks\s+a\s+lot|many\s+thanks|thx|ty|tia|cheers|best|best\s+wishes|regards|best\s+regards|kind\s+regards|warm\s+regards|warmly|all\s+the\s+best|sincerely|yours|yours\s+truly|br|talk\s+soon|take\s+care|have\s+a\s+(?:good|great|nice)\s+(?:day|one|week|weekend)|` +
 	`danke|danke\s+schön|vielen\s+dank|viele\s+grüße|liebe\s+grüße|beste\s+grüße|freundliche\s+grüße|mit\s+freundlichen\s+grüßen|mfg|grüße|gruß|lg|vg|bg|servus|` +
 	`merci|merci\s+beaucoup|cordialement|bien\s+cordialement|bien\s+à\s+vous|bonne\s+journée|à\s+bientôt|amicalement|bises|` +
 	`gracias|muchas\s+gracias|saludos|un\s+saludo|un\s+abrazo|atentamente|cordiales\s+saludos|` +
@@ -19,7 +19,7 @@ const signOffWords = `thanks|thank\s+you|thanks\s+again|thanks\s+a\s+lot|many\s+
 	`bedankt|dank\s+je(?:\s+wel)?|groeten|groetjes|met\s+vriendelijke\s+groet(?:en)?|vriendelijke\s+groet(?:en)?|mvg|` +
 	`tack|tack\s+så\s+mycket|hälsningar|med\s+vänlig\s+hälsning|vänliga\s+hälsningar|mvh|hilsen|med\s+venlig\s+hilsen|venlig\s+hilsen|vennlig\s+hilsen|takk|tak|` +
 	`pozdrawiam|pozdrowienia|dzięki|dziękuję|z\s+poważaniem|s\s+pozdravem|díky|děkuji|üdvözlettel|köszönöm|üdv|saygılarımla|teşekkürler|iyi\s+çalışmalar|` +
-	`cu\s+stimă|mulțumesc|toate\s+cele\s+bune|ystävällisin\s+terveisin|terveisin|kiitos|salutacions|atentament|gràcies|` +
+	`cu\s+stimă|med\s+vennlig\s+hilsen|abs|terv|groet|danke\s*(?:&|und)\s*gruß|i̇yi\s+çalışmalar|İyi\s+çalışmalar|kolay\s+gelsin|mit\s+besten\s+grüßen|salut|cảm\s+ơn|مع\s+التحية|تحياتي|bien\s+à\s+toi|a\+|abrazos|besos|bss|ciao|mulțumesc|toate\s+cele\s+bune|ystävällisin\s+terveisin|terveisin|kiitos|salutacions|atentament|gràcies|` +
 	`спасибо|с\s+уважением|всего\s+доброго|дякую|з\s+повагою|με\s+εκτίμηση|ευχαριστώ|בברכה|תודה|مع\s+تحياتي|شكرا|شكراً|` +
 	`よろしくお願いします|よろしくお願いいたします|宜しくお願い致します|よろしく|ありがとうございます|谢谢|謝謝|此致|祝好|감사합니다|고맙습니다|` +
 	`trân\s+trọng|cảm\s+ơn|ขอบคุณ(?:ครับ|ค่ะ)?|terima\s+kasih|salam|hormat\s+saya|धन्यवाद|सादर`
@@ -27,7 +27,7 @@ const signOffWords = `thanks|thank\s+you|thanks\s+again|thanks\s+a\s+lot|many\s+
 var (
 	// reSignOffLine is a sign-off alone, or followed by a short name
 	// ("Thanks, Ana", "Cheers - Bob").
-	reSignOffLine = regexp.MustCompile(`(?i)^[\s\-–—~/]*(?:` + signOffWords + `)\s*[,.!。、:;-]*\s*(?:[,\s\-–—]\s*\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*){0,2}\s*[.!]?)?\s*$`)
+	reSignOffLine = regexp.MustCompile(`(?i)^[\s\-–—~/]*(?:` + signOffWords + `)\s*[,.!。、:;،！-]*\s*(?:(?:[,\s\-–—]\s*\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*){0,2}\s*[.!]?)|\s+\S+(?:\s+\S+)?\s*[,،]|\s+\S+\s*[!！])?\s*$`)
 	// rePhone is a line holding a phone number, maybe labelled.
 	rePhone = regexp.MustCompile(`(?i)^[\s(]*(?:(?:t|m|p|f|d|o|tel|tél|telefon|telephone|téléphone|teléfono|telefone|telefono|phone|ph|mobile|mobil|mob|cell|handy|fax|office|direct|móvil|celular|cel|tlf|puh|тел)\.?\s*[:.]?\s*)?\+?\(?\d[\d\s().\-/]{5,}\d\s*(?:\((?:\w+)\))?\s*$`)
 	// reContactToken finds URLs, e-mail addresses and phone numbers in a line.
@@ -91,6 +91,9 @@ func (s *sender) isName(line string) bool {
 	if t == s.full || s.initials != "" && t == s.initials {
 		return true
 	}
+	if s.full != "" && strings.HasPrefix(t, s.full+" ") && strings.ContainsAny(t[len(s.full):len(s.full)+2], " /|,·-") && strings.ContainsAny(t[len(s.full):], "/|,·-") {
+		return true // "김민준 / 플랫폼팀 책임": the name, then a title
+	}
 	words := strings.Fields(t)
 	if len(words) > 3 {
 		return false
@@ -143,6 +146,7 @@ const (
 	scName                     // the sender's name
 	scWeakName                 // looks like a name, not known to be the sender's
 	scContact                  // phone, URL, address, title, company, pronouns, legal line
+	scShort                    // another short line, part of a block only after an anchor
 )
 
 // classifySig says what a line at the end of the new text looks like.
@@ -165,7 +169,20 @@ func classifySig(line string, who *sender, qs []Question) sigClass {
 	if looksLikeName(t) {
 		return scWeakName
 	}
+	if isShortLine(t) {
+		return scShort
+	}
 	return scOther
+}
+
+// isShortLine reports whether t could be a line of a signature block: a
+// few words, not a sentence, not an answer such as "none".
+func isShortLine(t string) bool {
+	if utf8.RuneCountInString(t) > 60 || len(strings.Fields(t)) > 8 || reNone.MatchString(t) || strings.HasSuffix(t, ":") {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(t)
+	return last != '.' && last != '?' && last != '。' || len(strings.Fields(t)) <= 2
 }
 
 // isContactLine reports whether a line reads as part of a signature block

@@ -3,6 +3,7 @@ package reply
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Words that open a greeting line ("Hi Lena,", "Morning,", "Hallo zusammen"), by language.
@@ -78,10 +79,12 @@ type closing struct {
 }
 
 // markTail finds the sign-off and signature block that closes the new
-// text: a sign-off word, the sender's name, or a name followed by
-// contact lines, then only signature-like lines (title, company, phone,
-// address, links, pronouns, legal lines). Sign-off lines become lSignoff
-// (they stay in the text), the rest lSignature (left out of the text).
+// text. It is anchored by a sign-off line ("Thanks,", "Mit freundlichen
+// Grüßen"), the sender's name, a name followed by contact lines, or two
+// contact lines (phone, links, address, title, company, pronouns, legal);
+// after the anchor only short lines may follow. The sign-off and the name
+// right after it become lSignoff (they stay in the text); the rest
+// becomes lSignature (left out of the text).
 func markTail(lines []string, kinds []lineKind, who *sender, qs []Question) closing {
 	type cl struct {
 		i int
@@ -102,7 +105,7 @@ func markTail(lines []string, kinds []lineKind, who *sender, qs []Question) clos
 		run = append([]cl{{i, c}}, run...)
 	}
 	p := -1
-	for k := range run {
+	for k := 0; k < len(run) && p < 0; k++ {
 		switch run[k].c {
 		case scSignOff, scName:
 			p = k
@@ -112,27 +115,30 @@ func markTail(lines []string, kinds []lineKind, who *sender, qs []Question) clos
 				p = k
 			}
 		case scContact:
-			n := 0
+			n, short := 0, false
 			for _, r := range run[k:] {
-				if r.c == scContact {
-					n++
-				}
+				n += b2i(r.c == scContact)
+				short = short || r.c == scShort
 			}
-			if n >= 2 {
+			if n >= 2 && !short {
 				p = k
 			}
 		}
-		if p >= 0 {
-			break
-		}
 	}
-	if p < 0 || firstTextLine(kinds, run[p].i) && !hasTextAfter(kinds, run[len(run)-1].i) && run[p].c != scSignOff && run[p].c != scName {
+	if p < 0 || firstTextLine(kinds, run[p].i) && run[p].c != scSignOff && run[p].c != scName {
 		return closing{}
 	}
 	var off, sig []string
-	inSig := false
-	for _, r := range run[p:] {
-		if r.c == scContact {
+	inSig, named := false, false
+	for k, r := range run[p:] {
+		switch {
+		case inSig:
+		case r.c == scSignOff && !named:
+		case k == 0 && r.c == scName:
+			named = true
+		case !named && (r.c == scName || r.c == scWeakName || r.c == scShort && utf8.RuneCountInString(strings.TrimSpace(lines[r.i])) <= 30):
+			named = true
+		default:
 			inSig = true
 		}
 		if inSig {
@@ -143,7 +149,6 @@ func markTail(lines []string, kinds []lineKind, who *sender, qs []Question) clos
 			off = append(off, strings.TrimSpace(lines[r.i]))
 		}
 	}
-	// Blank lines inside the signature go with it.
 	for i := run[p].i; i <= run[len(run)-1].i; i++ {
 		if kinds[i] == lBlank && inSigRange(kinds, i) {
 			kinds[i] = lSignature
@@ -158,6 +163,13 @@ func markTail(lines []string, kinds []lineKind, who *sender, qs []Question) clos
 		c.unsure = "removed a signature without a \"-- \" line: " + sig[0]
 	}
 	return c
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // inSigRange reports whether blank line i sits between signature lines.
