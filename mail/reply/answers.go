@@ -146,7 +146,27 @@ func headingSegments(t trimmed, qs []Question, doneIsHeading bool) (segs []segme
 			if used != nil {
 				used[q] = true
 			}
-			segs = append(segs, segment{q: q, lines: []string{rest}})
+			// "Hier : audit terminé. Aujourd'hui : droits." holds a second
+			// heading at a sentence start on the same line.
+			first := rest
+			var more []segment
+			for _, se := range sentences(rest) {
+				if se[0] == 0 {
+					continue
+				}
+				if q2, rest2, ok := heading(strings.TrimSpace(rest[se[0]:]), qs, used); ok && q2 != cur {
+					if len(more) == 0 {
+						first = rest[:se[0]]
+					} else {
+						m := &more[len(more)-1]
+						m.lines[0] = strings.TrimSuffix(m.lines[0], strings.TrimSpace(rest[se[0]:]))
+					}
+					more = append(more, segment{q: q2, lines: []string{rest2}})
+					cur = q2
+				}
+			}
+			segs = append(segs, segment{q: q, lines: []string{strings.TrimSpace(first)}})
+			segs = append(segs, more...)
 			continue
 		}
 		if cur >= 0 {

@@ -19,7 +19,7 @@ const (
 // matched as whole words; the CJK and Thai lists anywhere.
 var cueWords = map[cue]struct{ words, cjk string }{
 	cueNoBlock: {
-		words: `no\s+blockers?|no\s+blocks|no\s+blocking\s+issues|nothing\s+(?:is\s+)?blocking(?:\s+me)?|not\s+blocked|no\s+longer\s+blocked|no\s+impediments|all\s+good|all\s+clear|no\s+issues|nothing\s+in\s+my\s+way|unblocked(?:\s+now)?|(?:is|are|was|got|been)\s+(?:now\s+)?(?:resolved|cleared|fixed|sorted)|blockers?\s*:?\s*none|` +
+		words: `no\s+blockers?|ingen\s+blokeringer|ingen\s+blokkere|ingen\s+blokkeringer|ingen\s+hindringer|inga\s+blockerare|no\s+blocks|no\s+blocking\s+issues|nothing\s+(?:is\s+)?blocking(?:\s+me)?|not\s+blocked|no\s+longer\s+blocked|no\s+impediments|all\s+good|all\s+clear|no\s+issues|nothing\s+in\s+my\s+way|unblocked(?:\s+now)?|(?:is|are|was|got|been)\s+(?:now\s+)?(?:resolved|cleared|fixed|sorted)|blockers?\s*:?\s*none|` +
 			`keine\s+(?:blocker|hindernisse|blockaden|probleme)|nichts\s+blockiert|alles\s+gut|alles\s+klar|nicht\s+blockiert|` +
 			`aucun\s+(?:blocage|bloquant|souci|problème)|rien\s+de\s+bloquant|pas\s+de\s+blocage|rien\s+ne\s+me\s+bloque|tout\s+va\s+bien|débloqué|` +
 			`sin\s+bloqueos?|ningún\s+bloqueo|nada\s+me\s+bloquea|sin\s+impedimentos|todo\s+bien|desbloquead[oa]|` +
@@ -28,17 +28,17 @@ var cueWords = map[cue]struct{ words, cjk string }{
 			`geen\s+blokkades|niets\s+blokkeert|alles\s+goed|inga\s+hinder|inget\s+blockerar|allt\s+bra|ingen\s+blokkeringer|ingenting\s+blokkerer|` +
 			`brak\s+blokerów|sense\s+bloquejos|cap\s+bloqueig|res\s+(?:no\s+)?em\s+bloqueja|κανένα\s+εμπόδιο|τίποτα\s+δεν\s+με\s+μπλοκάρει|ei\s+(?:mitään\s+)?(?:esteitä|estettä|blokkereita)|nincs\s+(?:semmi\s+)?akadály|engel\s+yok|herhangi\s+bir\s+engel\s+yok|nu\s+am\s+blocaje|niciun\s+blocaj|fără\s+blocaje|không\s+có\s+(?:gì\s+)?(?:vướng|trở\s+ngại|rào\s+cản)|tidak\s+ada\s+(?:hambatan|kendala|blocker)|कोई\s+(?:रुकावट|बाधा)\s+नहीं|אין\s+חסמים|لا\s+(?:توجد|يوجد)\s+(?:عوائق|مشاكل)|žádné\s+překážky|nic\s+mnie\s+nie\s+blokuje|wszystko\s+ok|žádné\s+blokery|nic\s+mě\s+neblokuje|nincs\s+akadály|engel\s+yok|` +
 			`блокеров\s+нет|нет\s+блокеров|ничего\s+не\s+блокирует|вс[её]\s+хорошо|блокерів\s+немає|немає\s+блокерів|κανένα\s+εμπόδιο`,
-		cjk: `ブロッカーなし|ブロッカーはありません|特にありません|ไม่มีปัญหา|ไม่มีอะไรติดขัด|블로커\s*없|ブロッカーはありません|問題なし|特になし|没有阻碍|无阻碍|没有障碍|無阻礙|没有问题|沒有問題|블로커\s*없음|문제\s*없음|ไม่มีปัญหา`,
+		cjk: `ブロッカーなし|블로커는\s*없습니다|블로커\s*없습니다|블로커는\s*없어요|ブロッカーはありません|特にありません|ไม่มีปัญหา|ไม่มีอะไรติดขัด|블로커\s*없|ブロッカーはありません|問題なし|特になし|没有阻碍|无阻碍|没有障碍|無阻礙|没有问题|沒有問題|블로커\s*없음|문제\s*없음|ไม่มีปัญหา`,
 	},
 	cueBlock: {
-		words: `blocked|blocking\s+me|blocker\s+is|waiting\s+(?:on|for)|still\s+waiting|stuck\s+(?:on|with|in)|stuck|can['’]?t\s+.{1,40}\s+until|cannot\s+.{1,40}\s+until|held\s+up\s+by|on\s+hold|` +
+		words: `blocked|blocking\s+me|aștept|astept|sunt\s+blocat[ăa]?|estou\s+à\s+espera|à\s+espera\s+d[eoa]|várok|várom|odotan|περιμένω|menunggu|đang\s+chờ|इंतज़ार|प्रतीक्षा|מחכה|ממתין|أنتظر|بانتظار|bloquejat|blocker\s+is|waiting\s+(?:on|for)|still\s+waiting|stuck\s+(?:on|with|in)|stuck|can['’]?t\s+.{1,40}\s+until|cannot\s+.{1,40}\s+until|held\s+up\s+by|on\s+hold|` +
 			`blockiert|warte\s+(?:auf|noch)|warten\s+auf|hänge\s+(?:an|bei|fest)|komme\s+nicht\s+weiter|` +
 			`bloqué(?:e|s)?|j['’]attends|en\s+attente\s+(?:de|du|d['’])|coincée?|` +
 			`bloquead[oa]s?|esperando|atascad[oa]|pendiente\s+de|aguardando|travad[oa]|` +
 			`bloccat[oa]|in\s+attesa\s+di|aspetto|fermo\s+su|geblokkeerd|wacht\s+op|zit\s+vast|blockerad|väntar\s+på|blokkert|venter\s+på|sitter\s+fast|` +
 			`zablokowan[ya]|czekam\s+na|utknął(?:em)?|utknęłam|zablokováno|čekám\s+na|blokkolva|várok|engellendi|bekliyorum|` +
 			`заблокирован[ао]?|жду|ожидаю|застрял[аи]?|заблоковано|чекаю\s+на|застряг|μπλοκαρισμένος`,
-		cjk: `ブロックされ|待ち|待っています|詰まって|阻塞|被卡|卡在|等待|等着|막혀|대기\s*중|기다리`,
+		cjk: `ブロックされ|รอ|待ち|待っています|詰まって|阻塞|被卡|卡在|等待|等着|막혀|대기\s*중|기다리`,
 	},
 	cuePast: {
 		words: `yesterday|finished|completed|shipped|wrapped\s+up|got\s+done|last\s+night|` +
@@ -49,7 +49,7 @@ var cueWords = map[cue]struct{ words, cjk string }{
 		cjk: `昨日|昨天|어제|เมื่อวาน`,
 	},
 	cueToday: {
-		words: `today|this\s+morning|this\s+afternoon|tonight|next\s+up|working\s+on|currently|i['’]m\s+on|` +
+		words: `today|this\s+morning|ma\s+(?:a|az|is|délelőtt|délután)|this\s+afternoon|tonight|next\s+up|working\s+on|currently|i['’]m\s+on|` +
 			`heute|heute\s+morgen|aujourd['’]hui|ce\s+matin|cet\s+après-midi|hoy|esta\s+mañana|hoje|oggi|stamattina|` +
 			`vandaag|vanochtend|idag|i\s+dag|dzisiaj|dziś|dnes|bugün|σήμερα|astăzi|azi|tänään|avui|היום|اليوم|hôm\s+nay|hari\s+ini|आज|` +
 			`сегодня|сьогодні`,

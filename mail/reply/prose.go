@@ -60,7 +60,7 @@ var clauseBreaks = []string{", ", " - ", " – ", " — ", " and ", " but ", " u
 
 // clauses splits a sentence [a, b) of l at clause breaks followed by a cue
 // that differs from the one before.
-func clauses(l string, a, b int) [][2]int {
+func clauses(l string, a, b int, qs []Question) [][2]int {
 	var out [][2]int
 	start := a
 	for i := a; i < b; i++ {
@@ -72,8 +72,8 @@ func clauses(l string, a, b int) [][2]int {
 			if !startsWithCue(rest) {
 				continue
 			}
-			prev := cueOf(l[start:i])
-			if next := cueOf(rest); prev == next || prev == cueNone && next == cueNone {
+			prev := cueQuestion(cueOf(l[start:i]), qs)
+			if next := cueQuestion(cueOf(rest), qs); prev == next || next < 0 {
 				continue
 			}
 			out = append(out, [2]int{start, i})
@@ -109,7 +109,7 @@ func proseSpans(lines []string, qs []Question) (spans []span, greeting []string,
 					continue
 				}
 			}
-			for _, c := range clauses(l, se[0], se[1]) {
+			for _, c := range clauses(l, se[0], se[1], qs) {
 				q := cueQuestion(cueOf(l[c[0]:c[1]]), qs)
 				if q >= 0 {
 					found = true

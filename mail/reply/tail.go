@@ -130,6 +130,9 @@ func markTail(lines []string, kinds []lineKind, who *sender, qs []Question) clos
 	}
 	var off, sig []string
 	inSig, named := false, false
+	// Without a sign-off word, a name followed by more lines is the first
+	// line of a signature, not a sign-off.
+	inSig = run[p].c != scSignOff && p < len(run)-1
 	for k, r := range run[p:] {
 		switch {
 		case inSig:

@@ -61,7 +61,7 @@ func trimWith(body string, who *sender, qs []Question) trimmed {
 	markBanner(lines, kinds)
 	drop := make([]bool, len(lines))
 	dropLeadingAttribution(kinds, drop)
-	dropLeadingHeader(lines, kinds, drop)
+	dropLeadingHeader(lines, kinds, drop, qs)
 	cut := findCut(kinds, drop)
 	res := trimmed{truncated: truncated}
 	if cut < len(lines) {
@@ -130,7 +130,7 @@ func cutRemoved(lines []string, kinds []lineKind) []Removed {
 // dropLeadingHeader handles a message that starts with an embedded header
 // block (From:/Sent:/Subject: … then the text): the block goes and the
 // text below it stays, up to the next quote or cut.
-func dropLeadingHeader(lines []string, kinds []lineKind, drop []bool) {
+func dropLeadingHeader(lines []string, kinds []lineKind, drop []bool, qs []Question) {
 	i := 0
 	for i < len(kinds) && (kinds[i] == lBlank || kinds[i] == lFooter || kinds[i] == lBanner || drop[i] || kinds[i] == lDelim || kinds[i] == lForward) {
 		i++
@@ -149,6 +149,7 @@ func dropLeadingHeader(lines []string, kinds []lineKind, drop []bool) {
 	if j >= len(lines) || !hasTextAfter(kinds, j-1) {
 		return
 	}
+	j = afterPrompt(lines, kinds, j, qs)
 	for k := 0; k < j; k++ {
 		if kinds[k] != lBanner {
 			drop[k] = true
@@ -338,4 +339,29 @@ func joinTrimmed(lines []string) string {
 		end--
 	}
 	return strings.Join(lines[start:end], "\n")
+}
+
+// afterPrompt returns where the new text starts below a header block at
+// the top that is followed, unquoted, by the prompt itself (its questions
+// as lines of their own): at the first heading after the last question,
+// or at the end when there is none. Otherwise it returns from.
+func afterPrompt(lines []string, kinds []lineKind, from int, qs []Question) int {
+	last := -1
+	for i := from; i < len(lines); i++ {
+		if kinds[i] == lText && quotedQuestion(lines[i], qs) >= 0 {
+			last = i
+		}
+	}
+	if last < 0 {
+		return from
+	}
+	for i := last + 1; i < len(lines); i++ {
+		if kinds[i] != lText {
+			continue
+		}
+		if _, _, ok := heading(lines[i], qs, nil); ok {
+			return i
+		}
+	}
+	return len(lines)
 }
