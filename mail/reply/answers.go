@@ -268,6 +268,13 @@ func cleanAnswer(lines []string, isCmd func(string) bool) string {
 		}
 		kept = append(kept, l)
 	}
+	// Rule lines ("----", "___") around an answer separate answers.
+	for len(kept) > 0 && (strings.TrimSpace(kept[0]) == "" || isRule(kept[0])) {
+		kept = kept[1:]
+	}
+	for len(kept) > 0 && (strings.TrimSpace(kept[len(kept)-1]) == "" || isRule(kept[len(kept)-1])) {
+		kept = kept[:len(kept)-1]
+	}
 	return joinTrimmed(kept)
 }
 
@@ -289,4 +296,9 @@ func normQ(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// isRule reports whether l is a rule of at least three marks ("----").
+func isRule(l string) bool {
+	return len(strings.TrimSpace(l)) >= 3 && reDelimiter.MatchString(l)
 }

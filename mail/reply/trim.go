@@ -63,6 +63,10 @@ func trimWith(body string, who *sender, qs []Question) trimmed {
 	dropLeadingAttribution(kinds, drop)
 	dropLeadingHeader(lines, kinds, drop, qs)
 	cut := findCut(kinds, drop)
+	for cut < len(lines) && kinds[cut] == lDelim && ruleInsideText(lines, kinds, cut, qs) {
+		kinds[cut] = lText // a rule between answers, not a footer line
+		cut = findCut(kinds, drop)
+	}
 	res := trimmed{truncated: truncated}
 	if cut < len(lines) {
 		res.rest = lines[cut:]
@@ -364,4 +368,25 @@ func afterPrompt(lines []string, kinds []lineKind, from int, qs []Question) int 
 		}
 	}
 	return len(lines)
+}
+
+// ruleInsideText reports whether the rule line at i sits inside the new
+// text: a question heading follows it before any quote, attribution,
+// header block or signature.
+func ruleInsideText(lines []string, kinds []lineKind, i int, qs []Question) bool {
+	if nextIsEmbedded(kinds, i) {
+		return false
+	}
+	for j := i + 1; j < len(lines); j++ {
+		switch kinds[j] {
+		case lText:
+			if _, _, ok := heading(lines[j], qs, nil); ok {
+				return true
+			}
+		case lBlank, lDelim, lFooter:
+		default:
+			return false
+		}
+	}
+	return false
 }
