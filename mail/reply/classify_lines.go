@@ -108,6 +108,8 @@ func attributionTail(l string) bool {
 }
 
 var (
+	// reDateTime is a numeric date and a time: "24.11.2026 09:12".
+	reDateTime = regexp.MustCompile(`\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{1,4}.{0,20}\d{1,2}[:.]\d\d`)
 	// reEmailInAngles is "<ana@example.com>".
 	reEmailInAngles = regexp.MustCompile(`<[^<>\s@]+@[^<>\s]+>`)
 	// reOneLineHeader is an Outlook header block run together on one line:
@@ -134,7 +136,7 @@ func addressAttribution(lines []string, i int) int {
 		if !strings.HasSuffix(joined, ":") && !strings.HasSuffix(joined, "：") {
 			continue
 		}
-		if !reEmailInAngles.MatchString(joined) || !strings.ContainsAny(joined, "0123456789") {
+		if !reEmailInAngles.MatchString(joined) && !reDateTime.MatchString(joined) || !strings.ContainsAny(joined, "0123456789") {
 			continue
 		}
 		for j := i + n; j < len(lines); j++ {

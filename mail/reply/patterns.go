@@ -89,7 +89,7 @@ var reFooter = regexp.MustCompile(`(?i)^[\s(<]*(?:` +
 	`.{0,20}outlook\s*を入手|获取\s*outlook.{0,40}|.{0,30}outlook\s*받기|.{0,20}에서\s*보냄|` +
 	`أُ?رسلت\s+من\s.{1,40}|تم\s+الإرسال\s+من\s.{1,40}|.{1,30}['’]?(?:umdan|imden|undan|ından|dan|den|tan|ten)\s+gönderildi|` +
 	`odesláno\s+z\s.{1,40}|odoslané\s+z\s.{1,40}|elküldve\s+(?:az?\s+)?\S.{0,40}|lähetetty\s+\S+(?:sta|stä)\b.{0,30}|` +
-	`στάλθηκε\s+από\s.{1,40}|trimis\s+de\s+pe\s.{1,40}|enviat\s+des\s+de(?:l)?\s.{1,40}|נשלח\s+מ.{1,40}|` +
+	`στάλθηκε\s+από\s.{1,40}|εστάλη\s+από\s.{1,40}|.{1,30}(?:ról|ről)\s+küldve|được\s+gửi\s+từ\s.{1,40}|trimis\s+de\s+pe\s.{1,40}|enviat\s+des\s+de(?:l)?\s.{1,40}|נשלח\s+מ.{1,40}|` +
 	`gửi\s+từ\s.{1,40}|ส่งจาก.{1,40}|dikirim\s+dari\s.{1,40}|.{1,30}से\s+भेजा\s+गया|poslano\s+s\s.{1,40}|` +
 	`get\s+outlook\s+for\s.{0,60}` +
 	`)[\s)>.]*$`)

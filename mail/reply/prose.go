@@ -92,7 +92,7 @@ func proseSpans(lines []string, qs []Question) (spans []span, greeting []string,
 	cur := -1
 	var pending []span
 	for li, l := range lines {
-		if strings.TrimSpace(l) == "" {
+		if strings.TrimSpace(l) == "" || isRule(l) {
 			continue
 		}
 		for si, se := range sentences(l) {

@@ -128,6 +128,15 @@ func cutRemoved(lines []string, kinds []lineKind) []Removed {
 	if len(out) == 0 {
 		return nil
 	}
+	footers := 0
+	for _, l := range out {
+		if isFooter(l) {
+			footers++
+		}
+	}
+	if footers == len(out) {
+		kind = "footer" // "-- " then only "Sent from my phone with K-9 Mail"
+	}
 	return []Removed{{Kind: kind, Text: strings.Join(out, "\n")}}
 }
 
