@@ -133,6 +133,9 @@ func addressAttribution(lines []string, i int) int {
 		if len(joined) > 300 || strings.HasPrefix(joined, ">") {
 			return 0
 		}
+		if n == 2 && (isAttribution(lines[i+1]) || strings.HasSuffix(strings.TrimSpace(lines[i]), ".")) {
+			return 0 // text, then an attribution of its own
+		}
 		if !strings.HasSuffix(joined, ":") && !strings.HasSuffix(joined, "：") {
 			continue
 		}
