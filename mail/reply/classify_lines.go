@@ -91,6 +91,9 @@ func classifyLine(lines []string, i int) (lineKind, int) {
 	if n := addressAttribution(lines, i); n > 0 {
 		return lAttrib, n
 	}
+	if reAttribNoColon.MatchString(strings.TrimSpace(s)) && quoteFollows(lines, i+1) {
+		return lAttrib, 1
+	}
 	return lText, 1
 }
 
@@ -110,6 +113,9 @@ func attributionTail(l string) bool {
 var (
 	// reDateTime is a numeric date and a time: "24.11.2026 09:12".
 	reDateTime = regexp.MustCompile(`\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{1,4}.{0,20}\d{1,2}[:.]\d\d`)
+	// reAttribNoColon is "Op 24-11-2026 om 09:12 schreef Tidings", "Am …
+	// schrieb Ana": an opener, a date, the verb and a short name, no colon.
+	reAttribNoColon = regexp.MustCompile(`(?i)^(?:` + attribOpeners + `)\s.*\d.*\s(?:` + attribVerbs + `)(?:\s+\S+){1,6}$`)
 	// reEmailInAngles is "<ana@example.com>".
 	reEmailInAngles = regexp.MustCompile(`<[^<>\s@]+@[^<>\s]+>`)
 	// reOneLineHeader is an Outlook header block run together on one line:
@@ -142,19 +148,24 @@ func addressAttribution(lines []string, i int) int {
 		if !reEmailInAngles.MatchString(joined) && !reDateTime.MatchString(joined) || !strings.ContainsAny(joined, "0123456789") {
 			continue
 		}
-		for j := i + n; j < len(lines); j++ {
-			t := strings.TrimSpace(lines[j])
-			if t == "" {
-				continue
-			}
-			if reQuote.MatchString(lines[j]) {
-				return n
-			}
-			return 0
+		if quoteFollows(lines, i+n) {
+			return n
 		}
-		return n
+		return 0
 	}
 	return 0
+}
+
+// quoteFollows reports whether the first non-blank line from i is quoted,
+// or there is none.
+func quoteFollows(lines []string, i int) bool {
+	for j := i; j < len(lines); j++ {
+		if strings.TrimSpace(lines[j]) == "" {
+			continue
+		}
+		return reQuote.MatchString(lines[j])
+	}
+	return true
 }
 
 // wrappedAttribution returns how many lines, from i, form one attribution

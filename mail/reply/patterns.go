@@ -56,9 +56,9 @@ var (
 // Header names of an embedded header block, by role, in many languages.
 const (
 	hdrFrom    = `from|von|de|da|van|från|fra|od|от|від|差出人|发件人|寄件者|送信者|expéditeur|remitente|mittente|afzender|avsändare|afsender|nadawca|отправитель|feladó|kimden|gönderen|lähettäjä|από|de\s+la|מאת|من|보낸\s*사람|từ|จาก|dari|प्रेषक|lähettäjä|odesílatel|pengirim`
-	hdrDate    = `sent|date|datum|gesendet|envoyé|enviado|enviada|enviada\s+em|fecha|data|inviato|verzonden|skickat|sendt|wysłano|wysłane|отправлено|надіслано|дата|送信日時|日付|发送时间|日期|发送日期|le|odesláno|elküldve|dátum|gönderildi|tarih|gönderilme\s+tarihi|lähetetty|päivämäärä|στάλθηκε|ημερομηνία|trimis|dată|enviat|נשלח|תאריך|تاريخ\s+الإرسال|التاريخ|أرسلت|보낸\s*날짜|날짜|đã\s+gửi|ngày|ส่ง|วันที่|dikirim|tanggal|भेजा\s+गया|दिनांक|tiistai|pvm`
-	hdrTo      = `to|an|à|a|pour|para|aan|till|til|do|кому|宛先|收件人|destinataire|destinatario|destinatário|cc|kopie|копия|komu|kopie|címzett|másolat|kime|bilgi|vastaanottaja|kopio|προς|κοιν|către|per\s+a|a\/c|אל|עותק|إلى|نسخة|받는\s*사람|참조|đến|ถึง|kepada|tembusan|प्रति|प्रतिलिपि`
-	hdrSubject = `subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|件名|主题|主題|sujet|předmět|tárgy|konu|aihe|θέμα|subiect|assumpte|נושא|الموضوع|제목|chủ\s+đề|tiêu\s+đề|เรื่อง|subjek|perihal|विषय`
+	hdrDate    = `sent|date|datum|gesendet|envoyé|enviado|enviada|enviada\s+em|fecha|data|inviato|verzonden|skickat|sendt|wysłano|wysłane|отправлено|надіслано|дата|送信日時|日付|发送时间|日期|发送日期|寄件日期|傳送日期|le|odesláno|elküldve|dátum|gönderildi|tarih|gönderilme\s+tarihi|lähetetty|päivämäärä|στάλθηκε|ημερομηνία|trimis|dată|enviat|נשלח|תאריך|تاريخ\s+الإرسال|التاريخ|أرسلت|보낸\s*날짜|날짜|đã\s+gửi|ngày|ส่ง|วันที่|dikirim|tanggal|भेजा\s+गया|दिनांक|tiistai|pvm`
+	hdrTo      = `to|an|à|a|pour|para|aan|till|til|do|кому|宛先|收件人|收件者|副本|抄送|destinataire|destinatario|destinatário|cc|kopie|копия|komu|kopie|címzett|másolat|kime|bilgi|vastaanottaja|kopio|προς|κοιν|către|per\s+a|a\/c|אל|עותק|إلى|نسخة|받는\s*사람|참조|đến|ถึง|kepada|tembusan|प्रति|प्रतिलिपि`
+	hdrSubject = `subject|betreff|objet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|件名|主题|主題|主旨|sujet|předmět|tárgy|konu|aihe|θέμα|subiect|assumpte|נושא|الموضوع|제목|chủ\s+đề|tiêu\s+đề|เรื่อง|subjek|perihal|विषय`
 	hdrOther   = `reply-to|antwort\s+an|répondre\s+à|responder\s+a|risposta|beantwoorden\s+-\s+aan|svara\s+till`
 )
 
