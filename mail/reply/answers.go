@@ -154,7 +154,13 @@ func headingSegments(t trimmed, qs []Question, doneIsHeading bool) (segs []segme
 				if se[0] == 0 {
 					continue
 				}
-				if q2, rest2, ok := heading(strings.TrimSpace(rest[se[0]:]), qs, used); ok && q2 != cur {
+				q2, rest2, ok := heading(strings.TrimSpace(rest[se[0]:]), qs, used)
+				if !ok && startsWithCue(strings.TrimSpace(rest[se[0]:])) {
+					// "… Blocked on the directory access." opens another answer
+					q2, rest2 = cueQuestion(cueOf(rest[se[0]:se[1]]), qs), strings.TrimSpace(rest[se[0]:])
+					ok = q2 >= 0
+				}
+				if ok && q2 != cur {
 					if len(more) == 0 {
 						first = rest[:se[0]]
 					} else {

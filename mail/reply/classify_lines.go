@@ -200,15 +200,29 @@ func wrappedAttribution(lines []string, i int) int {
 // From-like field followed closely by at least one more header field.
 func isHeaderBlock(lines []string, i int) bool {
 	name, _, ok := headerField(lines[i])
-	if !ok || !reHeaderFrom.MatchString(name) {
+	if !ok {
 		return false
 	}
-	for j := i + 1; j < len(lines) && j <= i+6; j++ {
-		if n, _, ok := headerField(lines[j]); ok && !reHeaderFrom.MatchString(n) {
-			return true
+	if reHeaderFrom.MatchString(name) {
+		for j := i + 1; j < len(lines) && j <= i+6; j++ {
+			if n, _, ok := headerField(lines[j]); ok && !reHeaderFrom.MatchString(n) {
+				return true
+			}
 		}
+		return false
 	}
-	return false
+	// GMX and others start with the date: "Gesendet: …", "Von: …",
+	// "An: …": a run of at least three fields, one of them From-like.
+	from, n := false, 1
+	for j := i + 1; j < len(lines) && j <= i+4; j++ {
+		f, _, ok := headerField(lines[j])
+		if !ok {
+			break
+		}
+		n++
+		from = from || reHeaderFrom.MatchString(f)
+	}
+	return from && n >= 3 && reHeaderDate.MatchString(name)
 }
 
 // markSetextRules turns "====" or "----" right under a line of text (a

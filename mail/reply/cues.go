@@ -31,7 +31,7 @@ var cueWords = map[cue]struct{ words, cjk string }{
 		cjk: `ブロッカーなし|블로커는\s*없습니다|블로커\s*없습니다|블로커는\s*없어요|ブロッカーはありません|特にありません|ไม่มีปัญหา|ไม่มีอะไรติดขัด|블로커\s*없|ブロッカーはありません|問題なし|特になし|没有阻碍|无阻碍|没有障碍|無阻礙|没有问题|沒有問題|블로커\s*없음|문제\s*없음|ไม่มีปัญหา`,
 	},
 	cueBlock: {
-		words: `blocked|blocking\s+me|aștept|astept|sunt\s+blocat[ăa]?|estou\s+à\s+espera|à\s+espera\s+d[eoa]|várok|várom|odotan|περιμένω|menunggu|đang\s+chờ|इंतज़ार|प्रतीक्षा|מחכה|ממתין|أنتظر|بانتظار|bloquejat|blocker\s+is|waiting\s+(?:on|for)|still\s+waiting|stuck\s+(?:on|with|in)|stuck|can['’]?t\s+.{1,40}\s+until|cannot\s+.{1,40}\s+until|held\s+up\s+by|on\s+hold|` +
+		words: `blocked|blocking\s+me|zasekl(?:a)?\s+jsem\s+se|zaseknut[ýá]|zablokovan[ýá]|elakadtam|takıldım|jumissa|κόλλησα|m-am\s+blocat|terhambat|terblokir|bị\s+chặn|bị\s+kẹt|अटका|अटकी|תקוע|תקועה|חסום|عالق|encallat|aștept|astept|sunt\s+blocat[ăa]?|estou\s+à\s+espera|à\s+espera\s+d[eoa]|várok|várom|odotan|περιμένω|menunggu|đang\s+chờ|इंतज़ार|प्रतीक्षा|מחכה|ממתין|أنتظر|بانتظار|bloquejat|blocker\s+is|waiting\s+(?:on|for)|still\s+waiting|stuck\s+(?:on|with|in)|stuck|can['’]?t\s+.{1,40}\s+until|cannot\s+.{1,40}\s+until|held\s+up\s+by|on\s+hold|` +
 			`blockiert|warte\s+(?:auf|noch)|warten\s+auf|hänge\s+(?:an|bei|fest)|komme\s+nicht\s+weiter|` +
 			`bloqué(?:e|s)?|j['’]attends|en\s+attente\s+(?:de|du|d['’])|coincée?|` +
 			`bloquead[oa]s?|esperando|atascad[oa]|pendiente\s+de|aguardando|travad[oa]|` +

@@ -19,7 +19,7 @@ const greetingWords = `hi|hello|hey|hiya|howdy|dear|morning|good\s+morning|good\
 var (
 	// reGreetingLine is a greeting alone on its line, with up to three
 	// more words (a name, "team", "all").
-	reGreetingLine = regexp.MustCompile(`(?i)^(?:` + greetingWords + `)(?:[\s,]+[\p{L}\p{M}'’.-]+){0,3}\s*[,!.:;—–-]*\s*$`)
+	reGreetingLine = regexp.MustCompile(`(?i)^(?:` + greetingWords + `)(?:[\s,]+[\p{L}\p{M}'’.-]+){0,3}\s*[,!.:;?—–-]*\s*$`)
 	// reGreetingLead is a greeting that opens a sentence: "Hi Lena, …".
 	reGreetingLead = regexp.MustCompile(`(?i)^(?:` + greetingWords + `)(?:\s+[\p{L}\p{M}'’.-]+){0,3}\s*[,!—–]\s*`)
 	// reNameComma is a name alone with a comma: "Lena,".
