@@ -96,7 +96,7 @@ var reFooter = regexp.MustCompile(`(?i)^[\s(<]*(?:` +
 
 var (
 	reMarkdownLink = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
-	reDelimiter    = regexp.MustCompile(`^\s*[-_=+~#*ᐧ—,·•]+\s*$`)
+	reDelimiter    = regexp.MustCompile(`^\s*[-_=+~#*ᐧ—,·•━─═＿－]+\s*$`)
 	reSigDash      = regexp.MustCompile(`^(?:--|—|–)\s*$`)
 	reQuote        = regexp.MustCompile(`^\s*(?:[A-Za-z]{1,3})?>`)
 	reCodeFence    = regexp.MustCompile("^\\s*(?:```|~~~)")

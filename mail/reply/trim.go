@@ -137,6 +137,14 @@ func cutRemoved(lines []string, kinds []lineKind) []Removed {
 	if footers == len(out) {
 		kind = "footer" // "-- " then only "Sent from my phone with K-9 Mail"
 	}
+	if kind == "footer" && footers < len(out) {
+		for _, l := range out {
+			if rePhone.MatchString(l) || reContactLabel.MatchString(l) {
+				kind = "signature" // a rule, then name and phone numbers
+				break
+			}
+		}
+	}
 	return []Removed{{Kind: kind, Text: strings.Join(out, "\n")}}
 }
 
