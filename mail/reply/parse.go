@@ -137,6 +137,15 @@ func (p *parser) run() {
 	}
 	m.Text = t.text
 	m.Removed = append(m.Removed, t.removed...)
+	if p.html != nil {
+		for _, s := range p.html.signatures {
+			kind := "signature"
+			if isFooter(s) {
+				kind = "footer" // Proton's "Sent with Proton Mail secure email."
+			}
+			m.Removed = append(m.Removed, Removed{Kind: kind, Text: s})
+		}
+	}
 	if isAutoReply(p.root.header, m) {
 		m.Kind = KindAutoReply
 		if d, ok := returnDate(body, m.Date); ok {
