@@ -65,22 +65,23 @@ var cueWords = map[cue]struct{ words, cjk string }{
 	},
 }
 
+// cueRe is one compiled cue table: re finds the cue anywhere, start only
+// at the start of a clause (after at most two marks such as "- ").
+type cueRe struct {
+	c         cue
+	re, start *regexp.Regexp
+}
+
 // cueRes are the compiled cue tables, in the order they are tried.
-var cueRes = func() []struct {
-	c  cue
-	re *regexp.Regexp
-} {
-	var out []struct {
-		c  cue
-		re *regexp.Regexp
-	}
+var cueRes = func() []cueRe {
+	var out []cueRe
 	for _, c := range []cue{cueNoBlock, cueBlock, cueNextWeek, cueThisWeek, cueToday, cuePast} {
 		w := cueWords[c]
-		re := regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:` + w.words + `)(?:[^\p{L}\p{N}]|$)|` + w.cjk)
-		out = append(out, struct {
-			c  cue
-			re *regexp.Regexp
-		}{c, re})
+		out = append(out, cueRe{
+			c:     c,
+			re:    regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])(?:` + w.words + `)(?:[^\p{L}\p{N}]|$)|` + w.cjk),
+			start: regexp.MustCompile(`(?i)^[^\p{L}\p{N}]{0,2}(?:(?:` + w.words + `)(?:[^\p{L}\p{N}]|$)|` + w.cjk + `)`),
+		})
 	}
 	return out
 }()
@@ -108,7 +109,7 @@ func cueOf(s string) cue {
 // today I …" and "… and waiting on Bob").
 func startsWithCue(s string) bool {
 	for _, r := range cueRes {
-		if loc := r.re.FindStringIndex(s); loc != nil && loc[0] <= 1 {
+		if r.start.MatchString(s) {
 			return true
 		}
 	}

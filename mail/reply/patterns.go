@@ -10,7 +10,7 @@ import (
 const attribVerbs = `wrote|writes|a\s+écrit|nous\s+a\s+dit|escribió|escreveu|schrieb|schrieben\s+Sie|geschrieben|ha\s+scritto|scrisse|schreef|het\s+volgende\s+geschreven|skrev|skriver|napisał\(a\)|napisała|napisał|pisze|napsal\(a\)|napsala|napsal|napísal\(a\)|napísala|napísal|написал\(а\)|написала|написал|написав|написа|пише|kirjoitti|írta|ezt\s+írta|yazdı|şunu\s+yazdı|ha\s+escrit|va\s+escriure|a\s+scris|έγραψε|כתב\(ה\)|כתבה|כתב|كتب|작성|のメッセージ|đã\s+viết|viết|เขียนว่า|เขียน|menulis|ने\s+लिखा|लिखा|je\s+napisao|je\s+napisala|je\s+napisal|rašė|rakstīja|kirjutas|نوشت`
 
 // Words that open an attribution line ("On …", "Am …", "Le …").
-const attribOpeners = `on|at|am|le|el|em|il|il\s+giorno|op|den|dnia|w\s+dniu|dňa|dne|в|у|pada|på|pe|în|στις|στο|ב-?|في|vào|lúc|เมื่อ|tanggal|dana|dňa|kl\.`
+const attribOpeners = `on|at|am|le|el|em|il|il\s+giorno|op|den|dnia|w\s+dniu|dňa|dne|в|у|pada|på|pe|în|στις|στο|ב-?|في|vào|lúc|เมื่อ|tanggal|kl\.`
 
 var (
 	// "On Tue, 24 Nov 2026 at 09:00, Ana <a@x> wrote:" and the same shape in
@@ -113,8 +113,28 @@ func isAttribution(s string) bool {
 	if len(s) < 8 || len(s) > 400 || !mayBeAttribution(s) {
 		return false
 	}
-	for _, re := range attribRegexps {
+	res := attribRegexps
+	if !hasAttribVerb(s) {
+		res = attribVerbless
+	}
+	for _, re := range res {
 		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// attribVerbless are the attribution shapes that need no verb.
+var attribVerbless = []*regexp.Regexp{reAttribCJK, reAttribDateEmail, reAttribISOGMT, reMuttAttrib}
+
+// hasAttribVerb reports whether s holds the last word of some attribution
+// verb ("wrote", "écrit", "작성"): a cheap necessary condition for the
+// regexps that need one.
+func hasAttribVerb(s string) bool {
+	l := strings.ToLower(s)
+	for _, e := range attribEndings {
+		if strings.Contains(l, e) {
 			return true
 		}
 	}
@@ -201,7 +221,7 @@ func isForwardMarker(s string) (marker, forward bool) {
 // headerField splits an embedded header line ("*From:* Ana") into its
 // lower-cased name and value; ok is false when it is not one.
 func headerField(s string) (name, value string, ok bool) {
-	if len(s) > maxLineBytes || !strings.ContainsAny(s, ":：") || !reHeaderLine.MatchString(s) {
+	if len(s) > maxLineBytes || !strings.ContainsAny(s, ":：") || !knownLabel(s) || !reHeaderLine.MatchString(s) {
 		return "", "", false
 	}
 	s = strings.TrimLeft(s, " \t>")
@@ -214,7 +234,7 @@ func headerField(s string) (name, value string, ok bool) {
 
 // isFooter reports whether the line is a mobile or client footer.
 func isFooter(s string) bool {
-	if len(s) > 200 {
+	if len(s) > 200 || len(strings.Fields(s)) > 16 || !mayBeFooter(s) {
 		return false
 	}
 	if strings.Contains(s, "](") {
@@ -243,4 +263,48 @@ func footerIsProse(s string) bool {
 		}
 	}
 	return false
+}
+
+// footerStems are pieces one of which every footer reFooter knows holds,
+// lower case: a cheap necessary condition tried before the regexp.
+var footerStems = []string{"sent", "get outlook", "get the ", "from my", "from mobile", "envoy", "gesendet", "nachricht", "inviato", "enviado", "enviat", "sendt",
+	"skickat", "från", "verzonden", "verstuurd", "wysła", "отправлено", "надіслано", "发送", "傳送", "发自", "送信", "holen",
+	"charger", "obten", "obtén", "obter", "scarica", "downloaden", "hämta", "få ", "pobierz", "получить", "を入手", "获取",
+	"받기", "보냄", "رسلت", "الإرسال", "gönderildi", "odeslán", "odoslan", "küldve", "lähetetty", "στάλθηκε", "εστάλη",
+	"trimis", "נשלח", "gửi", "ส่งจาก", "dikirim", "भेजा", "poslano", "outlook"}
+
+// mayBeFooter is a cheap necessary condition for reFooter.
+func mayBeFooter(s string) bool {
+	l := strings.ToLower(s)
+	for _, st := range footerStems {
+		if strings.Contains(l, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerLabels are the header names of hdrFrom … hdrOther, lower case,
+// single-spaced.
+var headerLabels = func() map[string]bool {
+	out := map[string]bool{}
+	for _, list := range []string{hdrFrom, hdrDate, hdrTo, hdrSubject, hdrOther} {
+		for _, l := range strings.Split(list, "|") {
+			l = strings.NewReplacer(`\s+`, " ", `\/`, "/", `\-`, "-").Replace(l)
+			out[strings.ReplaceAll(l, `\s*`, "")] = true
+			out[strings.ReplaceAll(l, `\s*`, " ")] = true
+		}
+	}
+	return out
+}()
+
+// knownLabel is a cheap necessary condition for reHeaderLine: what comes
+// before the first colon, without "*" and ">", is a known header name.
+func knownLabel(s string) bool {
+	i := strings.IndexAny(s, ":：")
+	label := strings.Trim(s[:i], " \t>*")
+	if len(label) > 40 {
+		return false
+	}
+	return headerLabels[strings.Join(strings.Fields(strings.ToLower(label)), " ")]
 }

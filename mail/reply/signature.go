@@ -116,7 +116,7 @@ func (s *sender) isName(line string) bool {
 func looksLikeName(line string) bool {
 	t := strings.Trim(strings.TrimSpace(line), "-–—~/ ")
 	t = strings.TrimRight(t, ",.!")
-	if t == "" || len(t) > 40 || reNone.MatchString(t) {
+	if t == "" || len(t) > 40 {
 		return false
 	}
 	words := strings.Fields(t)
@@ -134,7 +134,7 @@ func looksLikeName(line string) bool {
 			}
 		}
 	}
-	return true
+	return !reNone.MatchString(t)
 }
 
 // sigClass is what one closing line looks like.
@@ -156,7 +156,7 @@ func classifySig(line string, who *sender, qs []Question) sigClass {
 		return scOther
 	}
 	switch {
-	case reSignOffLine.MatchString(t):
+	case len(t) <= 80 && len(strings.Fields(t)) <= 6 && reSignOffLine.MatchString(t):
 		return scSignOff
 	case who.isName(t):
 		return scName
@@ -178,38 +178,71 @@ func classifySig(line string, who *sender, qs []Question) sigClass {
 // isShortLine reports whether t could be a line of a signature block: a
 // few words, not a sentence, not an answer such as "none".
 func isShortLine(t string) bool {
-	if utf8.RuneCountInString(t) > 60 || len(strings.Fields(t)) > 8 || reNone.MatchString(t) || strings.HasSuffix(t, ":") {
+	if utf8.RuneCountInString(t) > 60 || len(strings.Fields(t)) > 8 || strings.HasSuffix(t, ":") {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(t)
-	return last != '.' && last != '?' && last != '。' || len(strings.Fields(t)) <= 2
+	return (last != '.' && last != '?' && last != '。' || len(strings.Fields(t)) <= 2) && !reNone.MatchString(t)
 }
 
 // isContactLine reports whether a line reads as part of a signature block
 // rather than as text: mostly phone numbers, links and addresses, a
 // "|"-separated title line, pronouns, a company form or a job title.
 func isContactLine(t string) bool {
-	if rePhone.MatchString(t) || reContactLabel.MatchString(t) || rePronouns.MatchString(t) {
+	digits := 0
+	for i := 0; i < len(t); i++ {
+		if t[i] >= '0' && t[i] <= '9' {
+			digits++
+		}
+	}
+	head := t
+	if len(head) > 16 {
+		head = head[:16]
+	}
+	if digits >= 6 && rePhone.MatchString(t) ||
+		strings.ContainsAny(head, ":.") && reContactLabel.MatchString(t) ||
+		(strings.Contains(t, "/") || containsFoldASCII(t, "pronoun")) && rePronouns.MatchString(t) {
 		return true
 	}
 	words := len(strings.Fields(t))
-	if strings.HasSuffix(t, ".") && words > 6 && !reCompany.MatchString(t) {
+	company := -1 // not yet known
+	isCompany := func() bool {
+		if company < 0 {
+			company = b2i(mayBeCompany(t) && reCompany.MatchString(t))
+		}
+		return company == 1
+	}
+	if strings.HasSuffix(t, ".") && words > 6 && !isCompany() {
 		return false // a sentence
 	}
-	rest := reContactToken.ReplaceAllString(t, " ")
-	if rest != t && len(strings.Fields(strings.Trim(rest, " |·•,-–—/()[]<>"))) <= 3 {
-		return true
+	if digits >= 7 || strings.Contains(t, "@") || strings.Contains(t, "www.") || strings.Contains(t, "://") || hasDomainDot(t) {
+		rest := reContactToken.ReplaceAllString(t, " ")
+		if rest != t && len(strings.Fields(strings.Trim(rest, " |·•,-–—/()[]<>"))) <= 3 {
+			return true
+		}
 	}
 	if words <= 10 && (strings.Count(t, " | ") >= 1 || strings.Count(t, " · ") >= 1 || strings.Count(t, " • ") >= 1) {
 		return true
 	}
-	if words <= 8 && (reCompany.MatchString(t) || rePostal.MatchString(t) || reSocial.MatchString(t)) {
+	if words <= 8 && (isCompany() || (digits > 0 || mayBeStreet(t)) && rePostal.MatchString(t) || reSocial.MatchString(t)) {
 		return true
 	}
 	if words <= 6 && !strings.ContainsAny(t, ":!?") && reTitle.MatchString(t) {
 		return titleCase(t)
 	}
-	return reCompany.MatchString(t) && words <= 40
+	return words <= 40 && isCompany()
+}
+
+// mayBeStreet reports whether t names a street without a number first
+// ("rue de la Paix"), for rePostal.
+func mayBeStreet(t string) bool {
+	l := strings.ToLower(t)
+	for _, w := range []string{"rue ", "avenue", "boulevard", "calle ", "avenida", "rua ", "via ", "piazza", "corso "} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // titleConnectors are the lower-case words a title line may hold ("Head
@@ -226,4 +259,43 @@ func titleCase(t string) bool {
 		}
 	}
 	return true
+}
+
+// hasDomainDot reports whether t holds a dot between two letters, as in
+// "ana.dev" (not "end. Next").
+func hasDomainDot(t string) bool {
+	for i := 1; i+1 < len(t); i++ {
+		if t[i] == '.' && isASCIILetter(t[i-1]) && isASCIILetter(t[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCIILetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
+
+// companyForms and registryWords are pieces one of which every line
+// reCompany matches holds: a cheap necessary condition for it.
+var (
+	companyForms = []string{"GmbH", "AG", "Inc", "Ltd", "LLC", "LLP", "PLC", "S.A", "SA", "SAS", "SARL", "S.L", "B.V", "N.V",
+		"AB", "Oy", "ApS", "ASA", "S.r.l", "Srl", "S.p.A", "SpA", "K.K", "Pty", "Corp", "KG", "e.V", "UG", "s.r.o", "a.s",
+		"Kft", "Zrt", "A.Ş", "Sp.", "株式会社", "有限公司"}
+	registryWords = []string{"registered", "company", "amtsgericht", "registergericht", "hrb", "ust", "vat", "sitz der",
+		"geschäftsführ", "siret", "rcs", "cif", "nif", "iva", "kvk", "org", "handelsregister"}
+)
+
+// mayBeCompany is a cheap necessary condition for reCompany.
+func mayBeCompany(t string) bool {
+	for _, f := range companyForms {
+		if strings.Contains(t, f) {
+			return true
+		}
+	}
+	l := strings.ToLower(t)
+	for _, w := range registryWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }

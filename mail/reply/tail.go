@@ -42,7 +42,8 @@ func markBanner(lines []string, kinds []lineKind) {
 	if i == start || i < len(kinds) && kinds[i] != lBlank {
 		return
 	}
-	if !reBanner.MatchString(strings.Join(lines[start:i], " ")) {
+	para := strings.Join(lines[start:i], " ")
+	if !mayBeBanner(para) || !reBanner.MatchString(para) {
 		return
 	}
 	for j := start; j < i; j++ {
@@ -222,4 +223,22 @@ func hasTextAfter(kinds []lineKind, i int) bool {
 // blankBefore reports whether line i starts a paragraph.
 func blankBefore(lines []string, kinds []lineKind, i int) bool {
 	return i > 0 && (kinds[i-1] == lBlank || kinds[i-1] == lSignoff)
+}
+
+// bannerStems are words one of which every banner reBanner knows holds.
+var bannerStems = []string{"outside", "extern", "often get email", "außerhalb", "extérieur", "fuera", "fora da", "esterno",
+	"buiten", "utanför", "spoza", "внешн", "извне", "組織外", "外部", "来自外部"}
+
+// mayBeBanner is a cheap necessary condition for reBanner.
+func mayBeBanner(s string) bool {
+	if len(s) > 1200 {
+		return false
+	}
+	l := strings.ToLower(s)
+	for _, st := range bannerStems {
+		if strings.Contains(l, st) {
+			return true
+		}
+	}
+	return false
 }
