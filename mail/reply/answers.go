@@ -7,13 +7,9 @@ import (
 	"unicode"
 )
 
-// signOffWords are closing words ("Thanks", "Best regards", "Grüße").
-const signOffWords = `thanks|thank\s+you|thx|ty|cheers|best|regards|best\s+regards|kind\s+regards|warm\s+regards|all\s+the\s+best|br|ciao|danke|viele\s+grüße|grüße|gruß|lg|merci|cordialement|bien\s+à\s+vous|gracias|saludos|obrigad[oa]|abraços|grazie|saluti|groeten|met\s+vriendelijke\s+groet|hälsningar|mvh|hilsen|pozdrawiam|спасибо|с\s+уважением|дякую`
-
 var (
 	reHeadingMarks = regexp.MustCompile(`^\s*(?:#{1,6}\s*)?(?:\*\*|__|\*|_)?\s*`)
 	reNumbered     = regexp.MustCompile(`^\s*(?:\*\*)?(\d{1,2})[.)]\s*(?:\*\*)?\s+(.*)$`)
-	reSignOff      = regexp.MustCompile(`(?i)^(?:` + signOffWords + `)\s*[,.!]*\s*$`)
 )
 
 // segment is a run of lines given to one question.
@@ -22,56 +18,112 @@ type segment struct {
 	lines []string
 }
 
+// split is what splitAnswers found.
+type split struct {
+	answers  []Answer
+	warnings []string
+	unsure   []string
+	removed  []Removed
+}
+
 // splitAnswers gives the new text to the questions: under quoted question
 // lines (interleaved), after headings or prefixes ("Yesterday:", "**Today**",
-// the question text), as a numbered list, or else all to the first question.
-// Lines that are commands are left out (they are reported as commands).
-func splitAnswers(t trimmed, qs []Question, isCmd func(string) bool, doneIsHeading bool) ([]Answer, []string) {
+// the question text), as a numbered list, or else by the cues of its
+// sentences ("Yesterday I…", "Blocked by…"); text with no cue at all goes
+// to the first question. Lines that are commands are left out (they are
+// reported as commands); so are greeting, sign-off and signature lines.
+func splitAnswers(t trimmed, qs []Question, isCmd func(string) bool, doneIsHeading bool) split {
+	var res split
 	if len(qs) == 0 {
-		return nil, nil
+		return res
 	}
-	var warnings []string
-	segs, found := headingSegments(t, qs, doneIsHeading)
+	segs, pre, found := headingSegments(t, qs, doneIsHeading)
+	if found {
+		pre = withoutCommands(pre, isCmd)
+		if strings.TrimSpace(strings.Join(pre, "")) != "" {
+			spans, greet, cued := proseSpans(pre, qs)
+			for _, g := range greet {
+				res.removed = append(res.removed, Removed{Kind: "greeting", Text: g})
+			}
+			if cued {
+				for i, txt := range spanTexts(pre, spans, len(qs)) {
+					if txt != "" {
+						segs = append(segs, segment{q: i, lines: []string{txt}})
+					}
+				}
+				res.unsure = append(res.unsure, "text before the first heading was filed by its wording")
+			} else if len(spans) > 0 {
+				res.removed = append(res.removed, Removed{Kind: "greeting", Text: joinTrimmed(pre)})
+			}
+		}
+	}
 	if !found {
 		segs, found = numberedSegments(t, len(qs))
 	}
-	if !found {
+	var texts []string
+	if found {
+		texts = make([]string, len(qs))
+		for _, s := range segs {
+			body := cleanAnswer(s.lines, isCmd)
+			if body == "" {
+				continue
+			}
+			if texts[s.q] != "" {
+				texts[s.q] += "\n\n"
+			}
+			texts[s.q] += body
+		}
+	} else {
 		var lines []string
 		for i, l := range t.lines {
 			if t.kinds[i] == lText || t.kinds[i] == lBlank {
 				lines = append(lines, l)
 			}
 		}
-		segs = []segment{{q: 0, lines: lines}}
-		if strings.TrimSpace(strings.Join(lines, "")) != "" {
-			warnings = append(warnings, "free text: no question headings found; all text given to the first question")
+		lines = withoutCommands(lines, isCmd)
+		spans, greet, cued := proseSpans(lines, qs)
+		for _, g := range greet {
+			res.removed = append(res.removed, Removed{Kind: "greeting", Text: g})
+		}
+		if cued {
+			texts = spanTexts(lines, spans, len(qs))
+		} else {
+			texts = make([]string, len(qs))
+			texts[0] = spanTexts(lines, spans, len(qs))[0]
+			if len(greet) == 0 {
+				texts[0] = joinTrimmed(lines)
+			}
+			if texts[0] != "" {
+				res.warnings = append(res.warnings, "free text: no question headings found; all text given to the first question")
+				res.unsure = append(res.unsure, "no cues: everything filed under the first question")
+			}
 		}
 	}
-	texts := make([]string, len(qs))
-	for _, s := range segs {
-		body := cleanAnswer(s.lines, isCmd)
-		if body == "" {
-			continue
-		}
-		if texts[s.q] != "" {
-			texts[s.q] += "\n\n"
-		}
-		texts[s.q] += body
-	}
-	var out []Answer
 	for i, q := range qs {
 		if texts[i] != "" {
-			out = append(out, Answer{Key: q.Key, Question: q.Text, Text: texts[i]})
+			res.answers = append(res.answers, Answer{Key: q.Key, Question: q.Text, Text: texts[i]})
 		}
 	}
-	return out, warnings
+	return res
 }
 
-// headingSegments splits at headings and quoted questions. Text before the
-// first one is dropped (a greeting); found is false when there is none.
-// Unless doneIsHeading, "done:" lines are commands, not headings.
-func headingSegments(t trimmed, qs []Question, doneIsHeading bool) ([]segment, bool) {
-	var segs []segment
+// withoutCommands returns lines with command lines blanked out.
+func withoutCommands(lines []string, isCmd func(string) bool) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" && isCmd(l) {
+			l = ""
+		}
+		out[i] = l
+	}
+	return out
+}
+
+// headingSegments splits at headings and quoted questions; pre holds the
+// text and blank lines before the first one. found is false when there is
+// none. Unless doneIsHeading, "done:" lines are commands, not headings.
+// Only text and blank lines go into answers.
+func headingSegments(t trimmed, qs []Question, doneIsHeading bool) (segs []segment, pre []string, found bool) {
 	cur := -1
 	var used []bool
 	if doneIsHeading {
@@ -85,7 +137,8 @@ func headingSegments(t trimmed, qs []Question, doneIsHeading bool) ([]segment, b
 				segs = append(segs, segment{q: q})
 			}
 			continue
-		case lQuoteBlank:
+		case lText, lBlank:
+		default:
 			continue
 		}
 		if q, rest, ok := heading(l, qs, used); ok {
@@ -93,14 +146,42 @@ func headingSegments(t trimmed, qs []Question, doneIsHeading bool) ([]segment, b
 			if used != nil {
 				used[q] = true
 			}
-			segs = append(segs, segment{q: q, lines: []string{rest}})
+			// "Hier : audit terminé. Aujourd'hui : droits." holds a second
+			// heading at a sentence start on the same line.
+			first := rest
+			var more []segment
+			for _, se := range sentences(rest) {
+				if se[0] == 0 {
+					continue
+				}
+				q2, rest2, ok := heading(strings.TrimSpace(rest[se[0]:]), qs, used)
+				if !ok && startsWithCue(strings.TrimSpace(rest[se[0]:])) {
+					// "… Blocked on the directory access." opens another answer
+					q2, rest2 = cueQuestion(cueOf(rest[se[0]:se[1]]), qs), strings.TrimSpace(rest[se[0]:])
+					ok = q2 >= 0
+				}
+				if ok && q2 != cur {
+					if len(more) == 0 {
+						first = rest[:se[0]]
+					} else {
+						m := &more[len(more)-1]
+						m.lines[0] = strings.TrimSuffix(m.lines[0], strings.TrimSpace(rest[se[0]:]))
+					}
+					more = append(more, segment{q: q2, lines: []string{rest2}})
+					cur = q2
+				}
+			}
+			segs = append(segs, segment{q: q, lines: []string{strings.TrimSpace(first)}})
+			segs = append(segs, more...)
 			continue
 		}
 		if cur >= 0 {
 			segs[len(segs)-1].lines = append(segs[len(segs)-1].lines, l)
+		} else {
+			pre = append(pre, l)
 		}
 	}
-	return segs, len(segs) > 0
+	return segs, pre, len(segs) > 0
 }
 
 // quotedQuestion returns which question a quoted line repeats, or -1.
@@ -183,7 +264,8 @@ func numberedSegments(t trimmed, n int) ([]segment, bool) {
 	return segs, len(segs) >= 2
 }
 
-// cleanAnswer drops command lines and a closing sign-off, and trims.
+// cleanAnswer drops command lines and trims. Sign-offs and signatures
+// were marked before (see markTail) and never reach an answer.
 func cleanAnswer(lines []string, isCmd func(string) bool) string {
 	var kept []string
 	for _, l := range lines {
@@ -192,14 +274,14 @@ func cleanAnswer(lines []string, isCmd func(string) bool) string {
 		}
 		kept = append(kept, l)
 	}
-	text := joinTrimmed(kept)
-	ls := strings.Split(text, "\n")
-	for i := len(ls) - 1; i >= 0 && i >= len(ls)-3; i-- {
-		if reSignOff.MatchString(strings.TrimSpace(ls[i])) {
-			return joinTrimmed(ls[:i])
-		}
+	// Rule lines ("----", "___") around an answer separate answers.
+	for len(kept) > 0 && (strings.TrimSpace(kept[0]) == "" || isRule(kept[0])) {
+		kept = kept[1:]
 	}
-	return text
+	for len(kept) > 0 && (strings.TrimSpace(kept[len(kept)-1]) == "" || isRule(kept[len(kept)-1])) {
+		kept = kept[:len(kept)-1]
+	}
+	return joinTrimmed(kept)
 }
 
 // normQ normalises a question for comparison: lower case, letters and
@@ -220,4 +302,9 @@ func normQ(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// isRule reports whether l is a rule of at least three marks ("----").
+func isRule(l string) bool {
+	return len(strings.TrimSpace(l)) >= 3 && reDelimiter.MatchString(l)
 }

@@ -28,7 +28,10 @@ func (p *parser) findForward(body string, t trimmed) (*Forwarded, string) {
 		f.Text = trimReply(p.bodyText(e)).text
 		return f, t.text
 	}
-	fwd := reFwdSubject.MatchString(p.m.Subject) || p.isIngest()
+	// A forward prefix in the subject counts for a bare header block only
+	// when the message is not a reply in a thread ("VS:" is a Finnish
+	// reply but a Danish forward).
+	fwd := reFwdSubject.MatchString(p.m.Subject) && p.m.InReplyTo == "" || p.isIngest()
 	lines, _ := splitLines(body, maxTrimLines)
 	if f, idx := p.inlineForward(lines, fwd); f != nil {
 		return f, trimReply(strings.Join(lines[:idx], "\n")).text

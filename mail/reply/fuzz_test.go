@@ -26,7 +26,7 @@ func FuzzTrim(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		res := trimReply(body)
+		res := trimWith(body, newSender("Ana Lima", "ana.lima@example.com"), withLocalizedAliases(Daily()))
 		if len(res.lines) != len(res.kinds) {
 			t.Fatalf("%d lines, %d kinds", len(res.lines), len(res.kinds))
 		}

@@ -20,7 +20,10 @@ type htmlBody struct {
 	// some text sits after a quoted block; else "". The parser uses it when
 	// the member answered between the quoted questions.
 	interleaved string
-	w           *walker
+	// signatures are the texts of signature blocks the HTML marks as such
+	// (Gmail's gmail_signature, Outlook's id="Signature"), cut out.
+	signatures []string
+	w          *walker
 }
 
 // quotedText renders the cut history as text ("" when nothing was cut).
@@ -50,11 +53,17 @@ func htmlToText(src string, w *walker) *htmlBody {
 	if textAfterQuote(doc) {
 		if doc2, err := html.Parse(strings.NewReader(src)); err == nil {
 			budget = maxHTMLNodes
-			applyCuts(doc2, findQuoteCuts(doc2, &budget, true))
+			applyCuts(doc2, findQuoteCuts(doc2, &budget, true), nil)
 			out.interleaved = tidyQuotes(renderHTML(doc2, w))
 		}
 	}
-	out.quoted = applyCuts(doc, cuts)
+	var sigs []*html.Node
+	out.quoted = applyCuts(doc, cuts, &sigs)
+	for _, n := range sigs {
+		if t := strings.TrimSpace(renderHTML(n, w)); t != "" {
+			out.signatures = append(out.signatures, t)
+		}
+	}
 	out.text = renderHTML(doc, w)
 	return out
 }
@@ -112,7 +121,8 @@ func joinLoneBullets(text string) string {
 // applyCuts removes the cut elements from doc, and with truncate what
 // follows them. Quoted history is moved, in document order, under the
 // returned element (nil when no history was cut); the rest is dropped.
-func applyCuts(doc *html.Node, cuts []cutNode) *html.Node {
+// Signature blocks are appended to sigs when it is not nil.
+func applyCuts(doc *html.Node, cuts []cutNode, sigs *[]*html.Node) *html.Node {
 	var quoted *html.Node
 	for _, c := range cuts {
 		if !attachedTo(c.n, doc) {
@@ -120,6 +130,9 @@ func applyCuts(doc *html.Node, cuts []cutNode) *html.Node {
 		}
 		if c.kind == cutDrop {
 			removeFrom(c, nil)
+			if c.signature && sigs != nil {
+				*sigs = append(*sigs, c.n)
+			}
 			continue
 		}
 		if quoted == nil {

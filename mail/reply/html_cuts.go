@@ -24,6 +24,8 @@ type cutNode struct {
 	n        *html.Node
 	kind     cutKind
 	truncate bool
+	// signature marks a dropped signature block, reported in Removed.
+	signature bool
 }
 
 // quoteContainerClasses mark elements whose whole subtree is quoted
@@ -81,14 +83,14 @@ func quoteCut(n *html.Node) (cutNode, bool) {
 		}
 	}
 	if hasClass(n, signatureClasses) {
-		return cutNode{n: n}, true
+		return cutNode{n: n, signature: true}, true
 	}
 	if hasClass(n, quoteContainerClasses) {
 		return cutNode{n: n, kind: cutContainer}, true
 	}
 	switch attr(n, "id") {
 	case "Signature":
-		return cutNode{n: n, truncate: true}, true
+		return cutNode{n: n, truncate: true, signature: true}, true
 	case "divRplyFwdMsg", "appendonsend", "stopSpelling", "mail-editor-reference-message-container":
 		return cutNode{n: n, kind: cutHeader, truncate: true}, true
 	}

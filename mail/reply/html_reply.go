@@ -10,7 +10,7 @@ func (p *parser) interleavedHTML(cut trimmed) (trimmed, bool) {
 	if p.html == nil || p.html.interleaved == "" {
 		return trimmed{}, false
 	}
-	t := trimReply(p.html.interleaved)
+	t := p.trim(p.html.interleaved)
 	qs := p.questions()
 	const (
 		seeking  = iota // looking for a quoted question

@@ -100,8 +100,9 @@ type Message struct {
 	Unsure []string `json:"unsure"`
 }
 
-// Removed is one block cut from the new text: Kind is what it was
-// (signature, sign-off, greeting, banner, footer), Text the lines cut.
+// Removed is one piece of the new text that is neither an answer, a
+// command nor quoted history. Kind is signature, signoff, greeting,
+// banner or footer; Text is the piece as written (lines joined by "\n").
 type Removed struct {
 	Kind string `json:"kind"`
 	Text string `json:"text"`
@@ -114,4 +115,14 @@ func (m *Message) warn(s string) {
 		}
 	}
 	m.Warnings = append(m.Warnings, s)
+}
+
+// unsure records why the parser had to guess, once per reason.
+func (m *Message) unsure(s string) {
+	for _, u := range m.Unsure {
+		if u == s {
+			return
+		}
+	}
+	m.Unsure = append(m.Unsure, s)
 }

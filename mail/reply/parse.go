@@ -128,7 +128,7 @@ func (p *parser) run() {
 		return
 	}
 	body := p.bodyText(p.root)
-	t := trimReply(body)
+	t := p.trim(body)
 	if alt, ok := p.interleavedHTML(t); ok {
 		body, t = p.html.interleaved, alt
 	}
@@ -136,6 +136,16 @@ func (p *parser) run() {
 		m.warn("body has more than 4000 lines; the rest was not examined")
 	}
 	m.Text = t.text
+	m.Removed = append(m.Removed, t.removed...)
+	if p.html != nil {
+		for _, s := range p.html.signatures {
+			kind := "signature"
+			if isFooter(s) {
+				kind = "footer" // Proton's "Sent with Proton Mail secure email."
+			}
+			m.Removed = append(m.Removed, Removed{Kind: kind, Text: s})
+		}
+	}
 	if isAutoReply(p.root.header, m) {
 		m.Kind = KindAutoReply
 		if d, ok := returnDate(body, m.Date); ok {
@@ -156,6 +166,11 @@ func (p *parser) run() {
 		return
 	}
 	p.reply(t)
+}
+
+// trim is trimWith for this message's sender and questions.
+func (p *parser) trim(body string) trimmed {
+	return trimWith(body, newSender(p.m.FromName, p.m.From), p.questions())
 }
 
 // bodyText returns the text to trim: text/plain when there is one, else

@@ -2,9 +2,12 @@ package reply
 
 import (
 	"bytes"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 )
 
 // attribRegexpsMatch is isAttribution without its prefilter.
@@ -34,6 +37,18 @@ func checkPrefilters(t *testing.T, l string) {
 			t.Errorf("headerField rejects header line %q", l)
 		}
 	}
+	if attribRegexpsMatch(l) && !isAttribution(l) && !reMuttAttrib.MatchString(strings.TrimSpace(l)) {
+		t.Errorf("isAttribution (hasAttribVerb) rejects attribution %q", l)
+	}
+	if f := reMarkdownLink.ReplaceAllString(l, "$1"); len(l) <= 200 && len(strings.Fields(l)) <= 16 && reFooter.MatchString(f) && !mayBeFooter(f) {
+		t.Errorf("mayBeFooter rejects footer %q", l)
+	}
+	if len(l) <= 1200 && reBanner.MatchString(l) && !mayBeBanner(l) {
+		t.Errorf("mayBeBanner rejects banner %q", l)
+	}
+	if reCompany.MatchString(l) && !mayBeCompany(l) {
+		t.Errorf("mayBeCompany rejects company line %q", l)
+	}
 	if len(l) <= 200 && reForwardRule.MatchString(l) {
 		if m, _ := isForwardMarker(l); !m {
 			t.Errorf("isForwardMarker rejects marker %q", l)
@@ -56,6 +71,34 @@ func goldenLines(tb testing.TB) []string {
 	return lines
 }
 
+// round2Lines returns the distinct short lines of the round2 cases' raw
+// messages.
+func round2Lines() []string {
+	var lines []string
+	seen := map[string]bool{}
+	for _, dir := range []string{"round2", "round2own"} {
+		paths, _ := filepath.Glob(filepath.Join("testdata", dir, "*.txtar"))
+		for _, p := range paths {
+			a, err := txtar.ParseFile(p)
+			if err != nil {
+				continue
+			}
+			for _, f := range a.Files {
+				if f.Name != "message.eml" {
+					continue
+				}
+				for _, l := range strings.Split(string(f.Data), "\n") {
+					if len(l) <= 200 && strings.Contains(l, " ") && !seen[l] {
+						seen[l] = true
+						lines = append(lines, l)
+					}
+				}
+			}
+		}
+	}
+	return lines
+}
+
 func TestPrefiltersKeepMatches(t *testing.T) {
 	attributions := []string{
 		"On Tue, Nov 24, 2026 at 9:00 AM Tidings <checkins@tidings.example.com> wrote:",
@@ -67,13 +110,17 @@ func TestPrefiltersKeepMatches(t *testing.T) {
 		"在 2026年11月24日 09:00，Ana 写道：", "2026年11月24日(火) 9:00 Ana <a@x.jp>:",
 		"2016-03-03 17:21 GMT+01:00 Some One",
 		"Le mar. 24 nov. 2026 à 09:00, Ana <a@x.fr> a écrit --",
+		"El 19/03/2014 11:34, Juan Pérez <juan.perez@example.com> ha escrit:",
+		"2016. 11. 8. 오후 12:39 Test user <test@example.com> 작성:",
+		"2016/11/08 14:26、Test user <test@example.com> のメッセージ:",
+		"Tidings <checkins@example.com>, 24 Kas 2026 Sal, 09:12 tarihinde şunu yazdı:",
 	}
 	for _, l := range attributions {
 		if !attribRegexpsMatch(l) {
 			t.Errorf("sample %q is not an attribution", l)
 		}
 	}
-	for _, l := range append(attributions, goldenLines(t)...) {
+	for _, l := range append(append(attributions, goldenLines(t)...), round2Lines()...) {
 		checkPrefilters(t, l)
 	}
 }

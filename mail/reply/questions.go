@@ -34,11 +34,15 @@ func isBlockerKey(q Question) bool {
 func localizedAliases(key string) []string {
 	switch key {
 	case "done":
-		return []string{"gestern", "hier", "ayer", "ontem", "ieri", "gisteren", "igår", "i går", "wczoraj", "вчера", "вчора", "昨日", "昨天"}
+		return []string{"gestern", "hier", "ayer", "ontem", "ieri", "gisteren", "igår", "i går", "wczoraj", "вчера", "вчора", "昨日", "昨天",
+			"dün", "včera", "tegnap", "eilen", "χθες", "ahir", "אתמול", "أمس", "어제", "hôm qua", "เมื่อวาน", "kemarin", "कल", "erledigt", "fait", "hecho", "feito", "fatto"}
 	case "today":
-		return []string{"heute", "aujourd'hui", "aujourd’hui", "hoy", "hoje", "oggi", "vandaag", "idag", "i dag", "dzisiaj", "dziś", "сегодня", "сьогодні", "今日", "今天"}
+		return []string{"heute", "aujourd'hui", "aujourd’hui", "hoy", "hoje", "oggi", "vandaag", "idag", "i dag", "dzisiaj", "dziś", "сегодня", "сьогодні", "今日", "今天",
+			"bugün", "dnes", "ma", "astăzi", "azi", "tänään", "σήμερα", "avui", "היום", "اليوم", "오늘", "hôm nay", "วันนี้", "hari ini", "आज"}
 	case "blockers":
-		return []string{"hindernisse", "probleme", "bloquants", "bloquant", "blocages", "blocage", "bloqueos", "bloqueo", "impedimentos", "bloqueios", "bloqueio", "blocchi", "ostacoli", "blokkades", "hinder", "blockerare", "blokery", "przeszkody", "блокеры", "блокери", "ブロッカー", "阻碍", "障碍"}
+		return []string{"hindernisse", "probleme", "bloquants", "bloquant", "blocages", "blocage", "bloqueos", "bloqueo", "impedimentos", "bloqueios", "bloqueio", "blocchi", "ostacoli", "blokkades", "hinder", "blockerare", "blokery", "przeszkody", "блокеры", "блокери", "ブロッカー", "阻碍", "障碍",
+			"blocker", "blockaden", "probleme", "bloqueos", "impedimentos", "engeller", "engel", "překážky", "blokery", "akadályok", "blocaje", "esteet", "εμπόδια",
+			"bloquejos", "חסמים", "عوائق", "블로커", "장애물", "vướng mắc", "trở ngại", "อุปสรรค", "hambatan", "kendala", "रुकावटें", "बाधाएं", "блокеры", "проблемы", "阻礙", "卡点"}
 	case "accomplishments":
 		return []string{"diese woche", "erledigt", "erreicht", "cette semaine", "réalisations", "esta semana", "logros", "realizações", "conquistas", "questa settimana", "risultati", "deze week", "denna vecka", "denne uke", "w tym tygodniu"}
 	case "plans":

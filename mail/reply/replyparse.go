@@ -46,18 +46,25 @@ func (p *parser) reply(t trimmed) {
 		return
 	case strings.TrimSpace(m.Text) == "" || !hasNewText(t):
 		m.Kind = KindEmpty
+		if quotesPrompt(t, qs) {
+			m.Text = "" // only the prompt, quoted back
+		}
 		return
 	}
 	m.Kind = KindReply
-	answers, warns := splitAnswers(t, qs, isCmd, used != nil)
-	for _, w := range warns {
-		m.warn(w)
-		if strings.HasPrefix(w, "free text") {
-			m.Unsure = append(m.Unsure, "no cues: everything filed under the first question")
-		}
+	if t.unsure != "" {
+		m.unsure(t.unsure)
 	}
-	if answers != nil {
-		m.Answers = answers
+	res := splitAnswers(t, qs, isCmd, used != nil)
+	for _, w := range res.warnings {
+		m.warn(w)
+	}
+	for _, u := range res.unsure {
+		m.unsure(u)
+	}
+	m.Removed = append(m.Removed, res.removed...)
+	if res.answers != nil {
+		m.Answers = res.answers
 	}
 	for _, a := range m.Answers {
 		for _, q := range qs {
@@ -66,6 +73,40 @@ func (p *parser) reply(t trimmed) {
 			}
 		}
 	}
+	if text, ok := interleavedText(t, qs); ok {
+		m.Text = text
+	}
+}
+
+// interleavedText returns the text of a reply written between quoted
+// questions: the questions stay as "> question" context lines, the rest
+// of the quote (the prompt's greeting, instructions, footer) goes.
+func interleavedText(t trimmed, qs []Question) (string, bool) {
+	var out []string
+	asked := false
+	for i, l := range t.lines {
+		switch t.kinds[i] {
+		case lQuote:
+			if quotedQuestion(l, qs) >= 0 {
+				asked = true
+				if len(out) > 0 && strings.TrimSpace(out[len(out)-1]) != "" {
+					out = append(out, "")
+				}
+				out = append(out, "> "+strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "> ")))
+			}
+			continue
+		case lQuoteBlank, lSignature:
+			continue
+		}
+		if t.kinds[i] == lBlank && (len(out) == 0 || strings.TrimSpace(out[len(out)-1]) == "") {
+			continue
+		}
+		out = append(out, l)
+	}
+	if !asked {
+		return "", false
+	}
+	return joinTrimmed(out), true
 }
 
 // hasNewText reports whether any kept line is the sender's own text.
@@ -89,6 +130,17 @@ func hasHeadingBesidesDone(t trimmed, qs []Question) bool {
 			continue
 		}
 		if _, _, ok := heading(l, qs, nil); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// quotesPrompt reports whether a quoted line repeats one of the questions.
+func quotesPrompt(t trimmed, qs []Question) bool {
+	lines := append(append([]string(nil), t.lines...), t.rest...)
+	for _, l := range lines {
+		if reQuote.MatchString(l) && quotedQuestion(l, qs) >= 0 {
 			return true
 		}
 	}
