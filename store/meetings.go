@@ -109,7 +109,7 @@ func (db *DB) CreateMeetingNote(ctx context.Context, n *MeetingNote, items []Act
 func insertItems(g *gorm.DB, n *MeetingNote, items []ActionItem) error {
 	for i := range items {
 		items[i].ID = 0
-		items[i].NoteID, items[i].TeamID = n.ID, n.TeamID
+		items[i].NoteID, items[i].TeamID = n.ID, itemTeam(n)
 		if items[i].Status == "" {
 			items[i].Status = ActionOpen
 		}
