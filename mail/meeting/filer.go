@@ -72,7 +72,7 @@ func New(opts Options) (*Filer, error) {
 	if opts.Addresses.Signer == nil || opts.Addresses.Domain == "" || opts.Templates == nil || opts.Mailer == nil {
 		return nil, errors.New("meeting: new: Addresses (with Signer), Templates and Mailer are required")
 	}
-	for _, n := range []string{"meeting_confirm", "meeting_ask_team"} {
+	for _, n := range []string{"meeting_confirm", "meeting_ask_team", "meeting_pending"} {
 		if !opts.Templates.Has(n) {
 			return nil, fmt.Errorf("meeting: new: %w: %s", templates.ErrNoTemplate, n)
 		}
@@ -99,12 +99,15 @@ func New(opts Options) (*Filer, error) {
 	return f, nil
 }
 
-// FileMeeting handles a message to meetings@ or meetings+TEAM@ and returns
-// the inbound status (store.Inbound*) with a reason. A new note is filed
-// under the team (InboundApplied, confirmation queued), kept unassigned
-// while the forwarder is asked which team (InboundApplied), or
-// quarantined when the sender may not post (InboundQuarantined; a notice
-// is queued only when the message passed DMARC). A reply to a
+// FileMeeting handles a message to meetings@ or meetings+TEAM@ (or to a
+// note's confirm+TOKEN address) and returns the inbound status
+// (store.Inbound*) with a reason. A new note whose DMARC passed
+// (in.DMARC) is filed under the team (InboundApplied, confirmation
+// queued) or kept unassigned while the forwarder is asked which team
+// (InboundApplied); without a DMARC pass it is kept pending and its From
+// address asked to confirm (see pending.go); it is quarantined when the
+// sender may not post (InboundQuarantined; a notice is queued only when
+// the message passed DMARC). A reply to a
 // confirmation replaces the note's items and decisions; a reply to the
 // question files the note. Auto-replies, bounces and empty messages are
 // InboundIgnored and never answered. err is non-nil only for store or
@@ -114,6 +117,9 @@ func (f *Filer) FileMeeting(ctx context.Context, tx *store.DB, in *store.Inbound
 	case reply.KindAutoReply, reply.KindBounce, reply.KindEmpty:
 		f.notes.WithLabelValues("ignored").Inc()
 		return store.InboundIgnored, fmt.Sprintf("meetings: %s message, not a note", msg.Kind), nil
+	}
+	if rcpt.Kind == mail.RcptConfirm {
+		return f.activate(ctx, tx, in, msg, rcpt.ID)
 	}
 	sender, err := tx.MemberByAddress(ctx, msg.From)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -128,6 +134,9 @@ func (f *Filer) FileMeeting(ctx context.Context, tx *store.DB, in *store.Inbound
 	}
 	if !allowed {
 		return f.quarantine(ctx, tx, in, msg, sender, rcpt)
+	}
+	if !dmarcPassed(in) {
+		return f.filePending(ctx, tx, in, msg, sender, teams, rcpt)
 	}
 	return f.fileNew(ctx, tx, in, msg, sender, teams)
 }
@@ -171,7 +180,7 @@ func (f *Filer) quarantine(ctx context.Context, tx *store.DB, in *store.InboundM
 	reason := fmt.Sprintf("meetings: %s may not post to %s", msg.From, where)
 	f.notes.WithLabelValues("quarantined").Inc()
 	f.log.InfoContext(ctx, "meeting note quarantined", "component", "meeting", "msg_id", msg.MessageID, "team", rcpt.Team)
-	if !strings.EqualFold(in.DMARC, "pass") {
+	if !dmarcPassed(in) {
 		return store.InboundQuarantined, reason, nil
 	}
 	err := f.send(ctx, tx, "meeting_refused", in, msg, nil, confirmData{Refused: true, Address: where})
