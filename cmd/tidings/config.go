@@ -541,11 +541,6 @@ func (c *Config) BaseURL() string {
 
 func (c *Config) redactedDatabase() string { return redactURL(c.Server.Database) }
 
-// redactURL hides a password in a URL; other strings pass unchanged.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	return u.Redacted()
-}
+// redactURL hides a password in a URL, whether it parses or not (see
+// store.Redact); other strings pass unchanged.
+func redactURL(s string) string { return store.Redact(s) }
