@@ -34,6 +34,7 @@ const (
 	DefaultReadTimeout     = 60 * time.Second
 	DefaultWriteTimeout    = 60 * time.Second
 	DefaultStoreTimeout    = 10 * time.Second
+	DefaultMaxLineBytes    = 64 << 10
 )
 
 // Options configure a Receiver and a Processor. Addresses is required;
@@ -52,6 +53,7 @@ type Options struct {
 	MaxMessageBytes int64 // larger messages get 552 (default 25 MiB)
 	MaxRecipients   int   // more RCPTs get 452 (default 50)
 	MaxConnections  int   // more concurrent connections get 421 (default 100)
+	MaxLineBytes    int   // a message with a longer line gets 554 5.6.0 (default 64 KiB; lines.go)
 	ReadTimeout     time.Duration
 	WriteTimeout    time.Duration
 	// StoreTimeout bounds storing one message; slower gives 451 (default 10s).
@@ -112,6 +114,7 @@ func (o Options) withDefaults() (Options, error) {
 	setDefault(&o.ReadTimeout, DefaultReadTimeout)
 	setDefault(&o.WriteTimeout, DefaultWriteTimeout)
 	setDefault(&o.StoreTimeout, DefaultStoreTimeout)
+	setDefault(&o.MaxLineBytes, DefaultMaxLineBytes)
 	return o, nil
 }
 
