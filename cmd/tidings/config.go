@@ -353,6 +353,9 @@ func (c *Config) validate() error {
 	if err := c.validateServer(); err != nil {
 		return err
 	}
+	if err := c.validateText(); err != nil {
+		return err
+	}
 	slugs := map[string]bool{}
 	members := map[string]MemberConfig{}
 	for i := range c.Teams {
