@@ -59,4 +59,3 @@ func (c *Config) validateText() error {
 	}
 	return nil
 }
-
