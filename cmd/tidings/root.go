@@ -47,6 +47,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newUpdatesCmd(a),
 		newMeetingsCmd(a),
 		newPromptsCmd(a),
+		newHealthcheckCmd(a),
 	)
 	return root, a
 }
