@@ -275,4 +275,3 @@ func waitQueueEmpty(t *testing.T, db *store.DB) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
