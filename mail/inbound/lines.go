@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"sync"
+	"time"
 
 	"github.com/emersion/go-smtp"
 )
@@ -79,4 +82,56 @@ func (r *Receiver) newCheckedSession(c *smtp.Conn) (smtp.Session, error) {
 		return lineCheckedSession{ss}, nil
 	}
 	return s, nil
+}
+
+// Lingering close. When go-smtp meets a line past its own limit it
+// answers and closes the connection while the client is still sending;
+// closing a socket with unread data makes the kernel send a reset, and
+// the client may lose the reply and retry for days. A connection is
+// therefore closed the way web servers do it: shut down our side, read
+// and discard what the client still sends (while it keeps sending, up
+// to lingerMax bytes and lingerWait), then close.
+const (
+	lingerMax  = 64 << 20
+	lingerWait = 10 * time.Second
+	lingerIdle = 250 * time.Millisecond
+)
+
+// lingerListener hands out lingerConns.
+type lingerListener struct{ net.Listener }
+
+func (l lingerListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &lingerConn{Conn: c}, nil
+}
+
+// lingerConn lingers once on Close.
+type lingerConn struct {
+	net.Conn
+	once sync.Once
+}
+
+func (c *lingerConn) Close() error {
+	c.once.Do(c.linger)
+	return c.Conn.Close()
+}
+
+func (c *lingerConn) linger() {
+	cw, ok := c.Conn.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	end := time.Now().Add(lingerWait)
+	buf := make([]byte, 32<<10)
+	for total := 0; total < lingerMax && time.Now().Before(end); {
+		_ = c.Conn.SetReadDeadline(time.Now().Add(lingerIdle))
+		n, err := c.Conn.Read(buf)
+		total += n
+		if err != nil {
+			return
+		}
+	}
 }

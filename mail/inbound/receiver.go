@@ -68,7 +68,7 @@ func (r *Receiver) Serve(ln net.Listener) error {
 	r.ln = ln
 	r.mu.Unlock()
 	r.keeper.start()
-	lim := newLimitListener(ln, r.opts.MaxConnections, func() {
+	lim := newLimitListener(lingerListener{ln}, r.opts.MaxConnections, func() {
 		r.m.rejected.WithLabelValues("too_many_connections").Inc()
 	})
 	err := r.srv.Serve(lim)
