@@ -142,7 +142,7 @@ func (d *deps) filer() (*meeting.Filer, error) {
 	}
 	f, err := meeting.New(meeting.Options{Addresses: d.addrs, Templates: d.templates,
 		Mailer: meetingMailer{composer: d.composer}, Logger: d.log,
-		Registerer: d.reg, Now: d.now})
+		Registerer: d.reg, Now: d.now, DistrustTokens: !d.cfg.Server.Auth.TokenIsProof})
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}

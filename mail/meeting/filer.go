@@ -50,19 +50,24 @@ type Options struct {
 	Logger     *slog.Logger          // default: discard
 	Registerer prometheus.Registerer // nil: metrics are not registered
 	Now        func() time.Time      // default: time.Now
+	// DistrustTokens (auth.token_is_proof: false) refuses replies in a
+	// note's thread (corrections, the team answer) whose DMARC did not
+	// pass, although their In-Reply-To carries our signed Message-ID.
+	DistrustTokens bool
 }
 
 // Filer files meeting notes sent to the ingest addresses and closes action
 // items named in "done:" commands. It is safe for concurrent use.
 type Filer struct {
-	addr    mail.Addresses
-	tmpl    *templates.Set
-	mailer  Mailer
-	log     *slog.Logger
-	now     func() time.Time
-	notes   *prometheus.CounterVec
-	closed  prometheus.Counter
-	purpose mail.Purpose
+	addr     mail.Addresses
+	tmpl     *templates.Set
+	mailer   Mailer
+	log      *slog.Logger
+	now      func() time.Time
+	notes    *prometheus.CounterVec
+	closed   prometheus.Counter
+	purpose  mail.Purpose
+	distrust bool // Options.DistrustTokens
 }
 
 // New returns a Filer. It fails when a required option is missing, the
@@ -78,7 +83,7 @@ func New(opts Options) (*Filer, error) {
 		}
 	}
 	f := &Filer{addr: opts.Addresses, tmpl: opts.Templates, mailer: opts.Mailer, log: opts.Logger,
-		now: opts.Now, purpose: mail.Purpose("meeting")}
+		now: opts.Now, purpose: mail.Purpose("meeting"), distrust: opts.DistrustTokens}
 	if f.log == nil {
 		f.log = slog.New(slog.DiscardHandler)
 	}

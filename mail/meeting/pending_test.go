@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings-app/tidings/mail/meeting"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/store/storetest"
 )
@@ -197,6 +198,28 @@ func TestConfirmationNoDiscards(t *testing.T) {
 		}
 		if found := visibleTo(t, db, "payroll"); len(found) != 0 {
 			t.Fatalf("discarded note visible: %v", found)
+		}
+	})
+}
+
+// TestDistrustTokensThreadReply proves that with auth.token_is_proof
+// false a correction in a note's thread needs DMARC.
+func TestDistrustTokensThreadReply(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnvWith(t, db, func(o *meeting.Options) { o.DistrustTokens = true })
+		raw := eml("Chen Wei <chen@example.com>", "meetings+platform@tidings.test", "Notes: Q1 sync", "chen-1@example.com", "", notesBody)
+		if status, _, _ := e.file(t, raw, "meetings+platform@"+domain, "pass"); status != store.InboundApplied {
+			t.Fatalf("status %s", status)
+		}
+		c := e.mailer.take()[0]
+		fix := "Action items\n  • Chen Wei — order the load-test hardware\n"
+		raw = eml("Chen Wei <chen@example.com>", "meetings+platform@tidings.test", c.Subject, "chen-2@example.com", c.MessageID, fix)
+		if status, reason, _ := e.file(t, raw, "meetings+platform@"+domain, "fail"); status != store.InboundQuarantined || !strings.Contains(reason, "token_is_proof") {
+			t.Errorf("correction without DMARC: %s (%s), want quarantined", status, reason)
+		}
+		raw = eml("Chen Wei <chen@example.com>", "meetings+platform@tidings.test", c.Subject, "chen-3@example.com", c.MessageID, fix)
+		if status, reason, _ := e.file(t, raw, "meetings+platform@"+domain, "pass"); status != store.InboundApplied {
+			t.Errorf("correction with DMARC: %s (%s)", status, reason)
 		}
 	})
 }

@@ -52,6 +52,10 @@ func (f *Filer) followUp(ctx context.Context, tx *store.DB, in *store.InboundMes
 	if !allowed || n.Status == store.NoteQuarantined {
 		return f.quarantine(ctx, tx, in, msg, sender, rcpt)
 	}
+	if f.distrust && !dmarcPassed(in) {
+		return store.InboundQuarantined, fmt.Sprintf("meetings: reply about note %d: DMARC did not pass (%s) and auth.token_is_proof is false",
+			n.ID, in.DMARC), nil
+	}
 	if n.Status == store.NotePending {
 		return store.InboundIgnored, fmt.Sprintf("meetings: note %d waits for its sender's reply to its confirmation address", n.ID), nil
 	}
