@@ -1,5 +1,10 @@
 package store
 
+import (
+	"context"
+	"time"
+)
+
 // Proof of who sent a message, recorded on what it changed (Update.Proof,
 // MeetingNote.Proof), and the pending state of a meeting note that still
 // waits for that proof.
@@ -33,4 +38,16 @@ func itemTeam(n *MeetingNote) *int64 {
 		return nil
 	}
 	return n.TeamID
+}
+
+// CountPendingNotes returns how many notes from address (ForwardedBy,
+// compared case-insensitively) are pending and were created at or after
+// since: the filer asks for confirmation only a few times a day per
+// address, so forged notes cannot flood a member with requests.
+func (db *DB) CountPendingNotes(ctx context.Context, address string, since time.Time) (int, error) {
+	var n int64
+	err := db.gorm.WithContext(ctx).Model(&MeetingNote{}).
+		Where("status = ? AND LOWER(forwarded_by) = LOWER(?) AND created_at >= ?", NotePending, address, since.UTC()).
+		Count(&n).Error
+	return int(n), wrap("count pending notes", err)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tidings-app/tidings/mail"
@@ -26,6 +27,14 @@ func dmarcPassed(in *store.InboundMessage) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(in.DMARC)), "pass")
 }
 
+// At most maxRequests confirmation requests go to one address per
+// requestWindow: more pending notes are kept without asking, so a flood
+// of forgeries costs the member a few mails, not one per forgery.
+const (
+	maxRequests   = 3
+	requestWindow = 24 * time.Hour
+)
+
 // maxPendingTitle bounds the sender-controlled title repeated in the
 // confirmation request.
 const maxPendingTitle = 80
@@ -35,6 +44,10 @@ const maxPendingTitle = 80
 // stored with no owner and (store enforces it) no team.
 func (f *Filer) filePending(ctx context.Context, tx *store.DB, in *store.InboundMessage, msg *reply.Message, sender *store.Member, teams []store.Team, rcpt mail.Recipient) (string, string, error) {
 	n := f.buildNote(in, msg, sender)
+	asked, err := tx.CountPendingNotes(ctx, n.ForwardedBy, f.now().Add(-requestWindow))
+	if err != nil {
+		return "", "", fmt.Errorf("meeting: pending: %w", err)
+	}
 	roster, err := rosterOf(ctx, tx, teams)
 	if err != nil {
 		return "", "", fmt.Errorf("meeting: pending: %w", err)
@@ -46,6 +59,10 @@ func (f *Filer) filePending(ctx context.Context, tx *store.DB, in *store.Inbound
 		return "", "", fmt.Errorf("meeting: pending: %w", err)
 	}
 	f.notes.WithLabelValues("pending").Inc()
+	if asked >= maxRequests {
+		return store.InboundApplied, fmt.Sprintf("meetings: note %d pending: DMARC did not pass (%s); not asking %s again: %d notes pending from that address in %s",
+			n.ID, in.DMARC, n.ForwardedBy, asked, requestWindow), nil
+	}
 	title := n.Title
 	if utf8.RuneCountInString(title) > maxPendingTitle {
 		title = string([]rune(title)[:maxPendingTitle]) + "…"

@@ -90,7 +90,7 @@ func TestForgedNoteStaysPending(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		raw := eml("Chen Wei <chen@example.com>", "meetings+platform@tidings.test", "Notes: payroll", "forged-1@evil.example", "", forgedBody)
-		for _, dmarc := range []string{"fail (no aligned signature)", "none (no policy)", "temperror (policy lookup)", ""} {
+		for i, dmarc := range []string{"fail (no aligned signature)", "none (no policy)", "temperror (policy lookup)", ""} {
 			e.nextID += 100
 			status, reason, _ := e.file(t, raw, "meetings+platform@"+domain, dmarc)
 			if status != store.InboundApplied || !strings.Contains(reason, "pending") {
@@ -106,6 +106,12 @@ func TestForgedNoteStaysPending(t *testing.T) {
 				}
 			}
 			sent := e.mailer.take()
+			if i == 3 { // the fourth in a day: kept pending without asking again
+				if len(sent) != 0 || !strings.Contains(reason, "not asking") {
+					t.Errorf("fourth forged note: queued %d, reason %q; want no request", len(sent), reason)
+				}
+				continue
+			}
 			if len(sent) != 1 || sent[0].Kind != "meeting_pending" || sent[0].To != "chen@example.com" ||
 				!strings.HasPrefix(sent[0].ReplyTo, "confirm+") || sent[0].TeamID != nil {
 				t.Fatalf("dmarc %q: queued %+v, want one confirmation request to chen with a confirm+ Reply-To", dmarc, sent)
