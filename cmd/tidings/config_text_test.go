@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestControlCharactersInNames proves CR, LF, other control characters,
@@ -37,5 +38,30 @@ func TestControlCharactersInNames(t *testing.T) {
 	ok := strings.Replace(validTeam, "name: Ana }", `name: "Lucía Fernández-O'Brien 李" }`, 1)
 	if _, err := LoadConfig(writeConfig(t, ok), noEnv); err != nil {
 		t.Errorf("ordinary Unicode name refused: %v", err)
+	}
+}
+
+// TestAuthSettings proves server.auth's defaults, its environment
+// overrides and that a bad auth.dns is an error at its line.
+func TestAuthSettings(t *testing.T) {
+	cfg, err := LoadConfig(writeConfig(t, validTeam), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := cfg.Server.Auth; !a.TokenIsProof || a.DNS != "system" || a.DNSTimeout <= 0 || a.RequireDMARC {
+		t.Errorf("defaults %+v", a)
+	}
+	env := map[string]string{"TIDINGS_AUTH_TOKEN_IS_PROOF": "false", "TIDINGS_AUTH_DNS": "127.0.0.1:5353", "TIDINGS_AUTH_DNS_TIMEOUT": "1s"}
+	cfg, err = LoadConfig(writeConfig(t, validTeam), func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := cfg.Server.Auth; a.TokenIsProof || a.DNS != "127.0.0.1:5353" || time.Duration(a.DNSTimeout) != time.Second {
+		t.Errorf("from the environment %+v", a)
+	}
+	bad := strings.Replace(validTeam, "domain: t.example.com", "domain: t.example.com\n  auth:\n    dns: 8.8.8.8", 1)
+	p := writeConfig(t, bad)
+	if _, err := LoadConfig(p, noEnv); err == nil || !strings.Contains(err.Error(), p+":4: auth.dns") {
+		t.Errorf("bad auth.dns: %v", err)
 	}
 }
