@@ -99,6 +99,9 @@ func (j *job) applyFrom(ctx context.Context) (string, string, error) {
 		return "", "", err
 	}
 	if j.msg.Kind == reply.KindAutoReply {
+		if refusal := j.requireDMARC(); refusal != "" {
+			return store.InboundQuarantined, refusal, nil
+		}
 		if !proven {
 			return store.InboundIgnored, "auto-reply to the From address, not proven to be the member's", nil
 		}
