@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
+	"github.com/tidings-app/tidings/mail"
 	"github.com/tidings-app/tidings/mail/inbound"
 	"github.com/tidings-app/tidings/mail/mailtest"
+	"github.com/tidings-app/tidings/mail/reply"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/store/storetest"
 )
@@ -136,6 +138,47 @@ func TestTokenIsProofOff(t *testing.T) {
 		in = f.deliver(t, "ana@example.com", to, dkimSign(t, plainReply("ana@example.com", to, msgID(t, "s"), "Yesterday: real"), key))
 		if in.Status != store.InboundApplied {
 			t.Errorf("signed with token_is_proof false: %s (%s)", in.Status, in.Reason)
+		}
+	})
+}
+
+// countingFiler records how often it is asked to file.
+type countingFiler struct{ calls int }
+
+func (c *countingFiler) FileMeeting(context.Context, *store.DB, *store.InboundMessage, *reply.Message, mail.Recipient) (string, string, error) {
+	c.calls++
+	return store.InboundApplied, "filed", nil
+}
+
+func (c *countingFiler) ApplyCommands(context.Context, *store.DB, int64, *reply.Message) (string, error) {
+	return "", nil
+}
+
+// TestRequireDMARCEveryPath proves require_dmarc quarantines unproven
+// mail to the meetings and confirmation addresses before the filer sees
+// it, and lets a DMARC pass through.
+func TestRequireDMARCEveryPath(t *testing.T) {
+	d, key := fakeDNS(t)
+	lookup, err := inbound.NewLookupTXT(d.Addr(), 5*time.Second, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		filer := &countingFiler{}
+		f := newFixture(t, db, func(o *inbound.Options) { o.LookupTXT, o.RequireDMARC, o.Filer = lookup, true, filer })
+		for _, to := range []string{f.addrs.Meetings(""), f.addrs.Meetings("platform"), f.addrs.Confirm(1)} {
+			in := f.deliver(t, "ana@example.com", to, plainReply("ana@example.com", to, msgID(t, "m"), "Decisions: ship it"))
+			if in.Status != store.InboundQuarantined || !strings.Contains(in.Reason, "DMARC did not pass") {
+				t.Errorf("unsigned to %s: %s (%s)", to, in.Status, in.Reason)
+			}
+		}
+		if filer.calls != 0 {
+			t.Fatalf("filer called %d times for unproven mail", filer.calls)
+		}
+		to := f.addrs.Meetings("platform")
+		in := f.deliver(t, "ana@example.com", to, dkimSign(t, plainReply("ana@example.com", to, msgID(t, "s"), "Decisions: ship it"), key))
+		if in.Status != store.InboundApplied || filer.calls != 1 {
+			t.Errorf("signed: %s (%s), filer calls %d", in.Status, in.Reason, filer.calls)
 		}
 	})
 }
