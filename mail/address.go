@@ -15,6 +15,7 @@ const (
 	RcptMeetings   = "meetings"   // meetings or meetings+TEAM: meeting summaries
 	RcptPostmaster = "postmaster" // RFC 5321 requires it
 	RcptFrom       = "from"       // the From address of outbound mail (checkins@)
+	RcptConfirm    = "confirm"    // confirm+TOKEN: the sender confirms a pending meeting note
 )
 
 // Errors from Addresses.Parse.
@@ -28,7 +29,7 @@ var (
 // Recipient is a parsed address at our domain.
 type Recipient struct {
 	Kind string // one of the Rcpt* constants
-	ID   int64  // prompt ID (reply) or outbound message ID (bounces)
+	ID   int64  // prompt ID (reply), outbound message ID (bounces) or meeting note ID (confirm)
 	Team string // meetings+TEAM; empty for plain meetings@
 }
 
@@ -52,6 +53,12 @@ func (a Addresses) Bounce(outboundID int64) string {
 	return "bounces+" + a.Signer.Token(PurposeBounce, outboundID) + "@" + a.Domain
 }
 
+// Confirm is the address the sender of a pending meeting note replies to
+// to prove they sent it; only the note's confirmation request carries it.
+func (a Addresses) Confirm(noteID int64) string {
+	return "confirm+" + a.Signer.Token(PurposeConfirm, noteID) + "@" + a.Domain
+}
+
 // Meetings is the ingest address of a team; an empty slug gives the
 // shared meetings@ address.
 func (a Addresses) Meetings(team string) string {
@@ -61,14 +68,16 @@ func (a Addresses) Meetings(team string) string {
 	return "meetings+" + team + "@" + a.Domain
 }
 
-// Parse classifies addr: reply+TOKEN, bounces+TOKEN, meetings[+TEAM],
-// postmaster, or From (when set; a From naming one of those mailboxes keeps
-// their meaning) at Domain. It returns ErrRelay for another domain and
-// ErrUnknownRecipient for an unknown mailbox or a token that does not
-// verify; both compare case-insensitively. teamExists, if not nil, decides
-// whether meetings+TEAM names a team.
+// Parse classifies addr: reply+TOKEN, bounces+TOKEN, confirm+TOKEN,
+// meetings[+TEAM], postmaster, or From (when set; a From naming one of
+// those mailboxes keeps their meaning) at Domain. It returns ErrRelay for
+// another domain and ErrUnknownRecipient for an unknown mailbox or a token
+// that does not verify; both compare ASCII case-insensitively (Unicode
+// letters that fold to ASCII ones, such as the Kelvin sign, match
+// nothing). teamExists, if not nil, decides whether meetings+TEAM names a
+// team.
 func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipient, error) {
-	addr = strings.ToLower(strings.Trim(strings.TrimSpace(addr), "<>"))
+	addr = asciiLower(strings.Trim(strings.TrimSpace(addr), "<>"))
 	at := strings.LastIndexByte(addr, '@')
 	if at <= 0 {
 		if addr == "postmaster" { // RFC 5321 4.5.1: accepted without a domain
@@ -77,7 +86,7 @@ func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipi
 		return Recipient{}, fmt.Errorf("%w: %q", ErrUnknownRecipient, addr)
 	}
 	local, domain := addr[:at], addr[at+1:]
-	if domain != strings.ToLower(a.Domain) {
+	if domain != asciiLower(a.Domain) {
 		return Recipient{}, fmt.Errorf("%w: %q", ErrRelay, domain)
 	}
 	box, ext, _ := strings.Cut(local, "+")
@@ -89,18 +98,15 @@ func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipi
 			return Recipient{}, fmt.Errorf("%w: no team %q", ErrUnknownRecipient, ext)
 		}
 		return Recipient{Kind: RcptMeetings, Team: ext}, nil
-	case "reply", "bounces":
-		p := PurposeReply
-		if box == "bounces" {
-			p = PurposeBounce
-		}
+	case "reply", "bounces", "confirm":
+		p := map[string]Purpose{"reply": PurposeReply, "bounces": PurposeBounce, "confirm": PurposeConfirm}[box]
 		id, err := a.Signer.Verify(p, ext)
 		if err != nil {
 			return Recipient{}, fmt.Errorf("%w: %w", ErrUnknownRecipient, err)
 		}
 		return Recipient{Kind: box, ID: id}, nil
 	}
-	if a.From != "" && local == strings.ToLower(a.From) {
+	if a.From != "" && local == asciiLower(a.From) {
 		return Recipient{Kind: RcptFrom}, nil
 	}
 	return Recipient{}, fmt.Errorf("%w: %q", ErrUnknownRecipient, addr)
@@ -123,9 +129,9 @@ func (a Addresses) ThreadIDs(promptID int64) (msgID, key string) {
 // form whose token did not verify (forged or mangled). found is false when
 // no id names a prompt.
 func (a Addresses) PromptReference(ids []string) (promptID int64, bad int, found bool) {
-	dom := strings.ToLower(a.Domain)
+	dom := asciiLower(a.Domain)
 	for _, raw := range ids {
-		id := strings.ToLower(strings.Trim(strings.TrimSpace(raw), "<>"))
+		id := asciiLower(strings.Trim(strings.TrimSpace(raw), "<>"))
 		local, d, ok := strings.Cut(id, "@")
 		if !ok || d != dom {
 			continue
@@ -165,4 +171,17 @@ func FromLocalPart(from, domain string) string {
 		return ""
 	}
 	return strings.ToLower(a.Address[:at])
+}
+
+// asciiLower lowercases ASCII letters only. strings.ToLower would also map
+// Unicode letters onto ASCII ones (the Kelvin sign K to k), giving one
+// address or token several spellings.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

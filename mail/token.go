@@ -18,6 +18,9 @@ type Purpose string
 const (
 	PurposeReply  Purpose = "reply"  // id is a prompt ID
 	PurposeBounce Purpose = "bounce" // id is an outbound message ID
+	// PurposeConfirm signs a pending meeting note's ID in the address its
+	// sender replies to (confirm+TOKEN) to prove they sent it.
+	PurposeConfirm Purpose = "confirm"
 )
 
 // macLen is the truncated HMAC length: 80 bits is far beyond what an
@@ -52,10 +55,18 @@ func (s *Signer) Token(p Purpose, id int64) string {
 }
 
 // Verify returns the ID in tok if its HMAC verifies for purpose p, or an
-// error wrapping ErrBadToken. Case does not matter.
+// error wrapping ErrBadToken. Each ID has one spelling, the one Token
+// returns, in lower or upper ASCII case (mail servers change case): a
+// token with anything but ASCII letters and digits 2-7 (Unicode letters
+// that fold to them included), or a base32 spelling with the unused low
+// bits of its last character set, is refused.
 func (s *Signer) Verify(p Purpose, tok string) (int64, error) {
-	raw, err := b32.DecodeString(strings.ToUpper(tok))
-	if err != nil || len(raw) < macLen+1 {
+	if !isBase32ASCII(tok) {
+		return 0, ErrBadToken
+	}
+	canon := strings.ToLower(tok) // ASCII only, checked above
+	raw, err := b32.DecodeString(strings.ToUpper(canon))
+	if err != nil || len(raw) < macLen+1 || strings.ToLower(b32.EncodeToString(raw)) != canon {
 		return 0, ErrBadToken
 	}
 	id, n := binary.Uvarint(raw)
@@ -73,4 +84,19 @@ func (s *Signer) mac(p Purpose, idBytes []byte) []byte {
 	fmt.Fprintf(h, "tidings:%s:", p)
 	h.Write(idBytes)
 	return h.Sum(nil)[:macLen]
+}
+
+// isBase32ASCII reports whether tok is non-empty and made only of the
+// ASCII characters of the base32 alphabet, in either case.
+func isBase32ASCII(tok string) bool {
+	if tok == "" {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '2' <= c && c <= '7') {
+			return false
+		}
+	}
+	return true
 }

@@ -148,3 +148,67 @@ func TestFromLocalPart(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenOneSpelling proves each ID has one spelling (up to ASCII
+// case): base32 spellings that differ only in the unused low bits of the
+// last character, and Unicode letters that case-fold to the token's
+// letters, are refused, by Verify and by Parse.
+func TestTokenOneSpelling(t *testing.T) {
+	a := testAddresses(t)
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	for _, id := range []int64{1, 7, 300, 1 << 40} {
+		tok := a.Signer.Token(PurposeReply, id)
+		valid := 0
+		for _, c := range alphabet {
+			v := tok[:len(tok)-1] + string(c)
+			if _, err := a.Signer.Verify(PurposeReply, v); err == nil {
+				valid++
+				if v != tok {
+					t.Errorf("id %d: non-canonical spelling %q accepted (canonical %q)", id, v, tok)
+				}
+			}
+		}
+		if valid != 1 {
+			t.Errorf("id %d: %d spellings of the last character verify, want 1", id, valid)
+		}
+	}
+	folds := map[byte]string{'k': "\u212a", 's': "\u017f", 'i': "\u0131"}
+	tested := 0
+	for id := int64(1); id < 200 && tested < 3; id++ {
+		tok := a.Signer.Token(PurposeReply, id)
+		for i := 0; i < len(tok); i++ {
+			u, ok := folds[tok[i]]
+			if !ok {
+				continue
+			}
+			v := tok[:i] + u + tok[i+1:]
+			if _, err := a.Signer.Verify(PurposeReply, v); !errors.Is(err, ErrBadToken) {
+				t.Errorf("Unicode-folded token %q accepted", v)
+			}
+			if _, err := a.Parse("reply+"+v+"@tidings.example.com", nil); !errors.Is(err, ErrUnknownRecipient) {
+				t.Errorf("Parse accepted Unicode-folded address reply+%s: %v", v, err)
+			}
+			tested++
+			break
+		}
+	}
+	if tested == 0 {
+		t.Fatal("no token with a foldable letter found")
+	}
+	if _, err := a.Parse("reply+"+a.Signer.Token(PurposeReply, 5)+"@tidings.example.\u212aom", nil); err == nil {
+		t.Error("domain with a Kelvin sign accepted")
+	}
+}
+
+func TestConfirmAddress(t *testing.T) {
+	a := testAddresses(t)
+	r, err := a.Parse(strings.ToUpper(a.Confirm(12)), nil)
+	if err != nil || r != (Recipient{Kind: RcptConfirm, ID: 12}) {
+		t.Fatalf("Parse(Confirm(12)) = %+v, %v", r, err)
+	}
+	// A reply token is not a confirmation token.
+	tok := a.Signer.Token(PurposeReply, 12)
+	if _, err := a.Parse("confirm+"+tok+"@tidings.example.com", nil); !errors.Is(err, ErrUnknownRecipient) {
+		t.Errorf("reply token accepted at confirm+: %v", err)
+	}
+}

@@ -57,7 +57,17 @@ type Options struct {
 // tables included. A dsn starting with postgres:// or postgresql:// opens
 // PostgreSQL; anything else is the path of an SQLite file, created if
 // missing. An unreachable database gives an error wrapping ErrUnavailable.
+// The error's text never holds dsn's password, even when a driver echoes
+// the connection string.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	db, err := open(ctx, dsn, opts)
+	if err != nil {
+		return nil, NewRedactor(URLPassword(dsn)).Error(err)
+	}
+	return db, nil
+}
+
+func open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

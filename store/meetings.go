@@ -94,9 +94,11 @@ type ActionItemNote struct {
 }
 
 // CreateMeetingNote inserts n and its items in one transaction; each
-// item's NoteID and TeamID are set from n (IDs are filled in). A note whose
+// item's NoteID and TeamID are set from n (IDs are filled in), and text
+// fields are made storable (no NUL, valid UTF-8). A note whose
 // ID is already set gives ErrConflict.
 func (db *DB) CreateMeetingNote(ctx context.Context, n *MeetingNote, items []ActionItem) error {
+	cleanNote(n, items)
 	err := db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		if err := g.Create(n).Error; err != nil {
 			return err
@@ -109,7 +111,7 @@ func (db *DB) CreateMeetingNote(ctx context.Context, n *MeetingNote, items []Act
 func insertItems(g *gorm.DB, n *MeetingNote, items []ActionItem) error {
 	for i := range items {
 		items[i].ID = 0
-		items[i].NoteID, items[i].TeamID = n.ID, n.TeamID
+		items[i].NoteID, items[i].TeamID = n.ID, itemTeam(n)
 		if items[i].Status == "" {
 			items[i].Status = ActionOpen
 		}
@@ -124,6 +126,7 @@ func insertItems(g *gorm.DB, n *MeetingNote, items []ActionItem) error {
 // and replaces all of its action items with items, in one transaction.
 // An unknown note gives ErrNotFound.
 func (db *DB) ReplaceMeetingNote(ctx context.Context, n *MeetingNote, items []ActionItem) error {
+	cleanNote(n, items)
 	err := db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		res := g.Model(&MeetingNote{}).Where("id = ?", n.ID).Select("*").Omit("id", "created_at").Updates(n)
 		if res.Error != nil {

@@ -125,7 +125,8 @@ type Update struct {
 	Period     string   `gorm:"size:16;not null"`
 	Answers    []Answer `gorm:"serializer:json"`
 	HasBlocker bool
-	InboundID  int64 // the message it came from
+	InboundID  int64  // the message it came from
+	Proof      string `gorm:"size:16"` // why the sender was believed: ProofDMARC or ProofToken (proof.go)
 	Version    int
 	AnsweredAt time.Time `gorm:"index:ix_update_team_time"`
 	CreatedAt  time.Time
@@ -140,6 +141,7 @@ type UpdateRevision struct {
 	Answers    []Answer `gorm:"serializer:json"`
 	HasBlocker bool
 	InboundID  int64
+	Proof      string `gorm:"size:16"`
 	AnsweredAt time.Time
 	CreatedAt  time.Time
 }
@@ -201,6 +203,7 @@ type MeetingNote struct {
 	Decisions        []string `gorm:"serializer:json"`
 	Status           string   `gorm:"size:16;not null"`
 	MessageID        string   // of the message that carried the note
+	Proof            string   `gorm:"size:16"` // ProofDMARC or ProofConfirmed once filed (proof.go)
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }

@@ -20,6 +20,12 @@ type UpdateInput struct {
 	// caller merged Answers with (see CurrentUpdate); a different current
 	// version gives ErrConflict, so a concurrent reply is never lost.
 	BaseVersion int
+	// ExpectNew says the caller found no current Update to merge with; one
+	// found now (written by a concurrent reply) gives ErrConflict.
+	ExpectNew bool
+	// Proof is why the sender was believed to be the member: ProofDMARC
+	// or ProofToken (the reply token alone, auth.token_is_proof).
+	Proof string
 }
 
 // SaveUpdate makes in the prompt's current Update and marks the prompt
@@ -44,7 +50,7 @@ func (db *DB) SaveUpdate(ctx context.Context, in UpdateInput) (*Update, bool, er
 		return nil, false, wrap("save update", err)
 	case cur.InboundID == in.InboundID:
 		return &cur, false, nil
-	case in.BaseVersion != 0 && cur.Version != in.BaseVersion:
+	case in.ExpectNew || (in.BaseVersion != 0 && cur.Version != in.BaseVersion):
 		return nil, false, wrap("save update: merged with an older version", ErrConflict)
 	}
 	var seen int64
@@ -55,7 +61,7 @@ func (db *DB) SaveUpdate(ctx context.Context, in UpdateInput) (*Update, bool, er
 	}
 	if in.AnsweredAt.Before(cur.AnsweredAt) {
 		rev := UpdateRevision{UpdateID: cur.ID, Version: 0, Answers: in.Answers,
-			HasBlocker: in.HasBlocker, InboundID: in.InboundID, AnsweredAt: in.AnsweredAt.UTC()}
+			HasBlocker: in.HasBlocker, InboundID: in.InboundID, Proof: in.Proof, AnsweredAt: in.AnsweredAt.UTC()}
 		return &cur, true, wrap("save update: late revision", db.gorm.WithContext(ctx).Create(&rev).Error)
 	}
 	return db.reviseUpdate(ctx, &cur, in)
@@ -63,7 +69,7 @@ func (db *DB) SaveUpdate(ctx context.Context, in UpdateInput) (*Update, bool, er
 
 func (db *DB) createUpdate(ctx context.Context, p *Prompt, in UpdateInput) (*Update, bool, error) {
 	u := Update{PromptID: p.ID, MemberID: p.MemberID, TeamID: p.TeamID, CheckInID: p.CheckInID,
-		Period: p.Period, Answers: in.Answers, HasBlocker: in.HasBlocker, InboundID: in.InboundID,
+		Period: p.Period, Answers: in.Answers, HasBlocker: in.HasBlocker, InboundID: in.InboundID, Proof: in.Proof,
 		Version: 1, AnsweredAt: in.AnsweredAt.UTC()}
 	if err := db.gorm.WithContext(ctx).Create(&u).Error; err != nil {
 		return nil, false, wrap("save update", err)
@@ -75,15 +81,15 @@ func (db *DB) createUpdate(ctx context.Context, p *Prompt, in UpdateInput) (*Upd
 // check turns a concurrent revision into ErrConflict instead of a lost one.
 func (db *DB) reviseUpdate(ctx context.Context, cur *Update, in UpdateInput) (*Update, bool, error) {
 	rev := UpdateRevision{UpdateID: cur.ID, Version: cur.Version, Answers: cur.Answers,
-		HasBlocker: cur.HasBlocker, InboundID: cur.InboundID, AnsweredAt: cur.AnsweredAt}
+		HasBlocker: cur.HasBlocker, InboundID: cur.InboundID, Proof: cur.Proof, AnsweredAt: cur.AnsweredAt}
 	if err := db.gorm.WithContext(ctx).Create(&rev).Error; err != nil {
 		return nil, false, wrap("save update: revision", err)
 	}
 	next := *cur
-	next.Answers, next.HasBlocker, next.InboundID = in.Answers, in.HasBlocker, in.InboundID
+	next.Answers, next.HasBlocker, next.InboundID, next.Proof = in.Answers, in.HasBlocker, in.InboundID, in.Proof
 	next.AnsweredAt, next.Version = in.AnsweredAt.UTC(), cur.Version+1
 	res := db.gorm.WithContext(ctx).Model(&next).Where("version = ?", cur.Version).
-		Select("answers", "has_blocker", "inbound_id", "answered_at", "version", "updated_at").Updates(&next)
+		Select("answers", "has_blocker", "inbound_id", "proof", "answered_at", "version", "updated_at").Updates(&next)
 	if res.Error != nil {
 		return nil, false, wrap("save update", res.Error)
 	}

@@ -21,6 +21,8 @@ type app struct {
 	logLevel   string
 	// now is the clock of the services; nil means time.Now (tests pin it).
 	now func() time.Time
+	// red hides credentials in everything printed (redact.go).
+	red *store.Redactor
 }
 
 // clock returns the services' clock.
@@ -37,7 +39,7 @@ func (a *app) logger() *slog.Logger {
 	if err := lvl.UnmarshalText([]byte(a.logLevel)); err != nil {
 		lvl = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl}))
+	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl, ReplaceAttr: a.redactAttr}))
 }
 
 // loadConfig reads the --config file (TIDINGS_CONFIG, default tidings.yaml)
@@ -46,8 +48,9 @@ func (a *app) logger() *slog.Logger {
 func (a *app) loadConfig() (*Config, error) {
 	cfg, err := LoadConfig(a.configPath, os.LookupEnv)
 	if err != nil {
-		return nil, &exitError{code: exConfig, msg: err.Error()}
+		return nil, &exitError{code: exConfig, msg: a.redact(err.Error())}
 	}
+	a.knowSecrets(cfg)
 	if a.logLevel == "" {
 		a.logLevel = cfg.Server.LogLevel
 	}
@@ -62,7 +65,7 @@ func (a *app) loadConfig() (*Config, error) {
 func (a *app) openStore(ctx context.Context, cfg *Config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.Server.Database, store.Options{})
 	if err != nil {
-		return nil, &exitError{code: exTempFail, msg: fmt.Sprintf("database %s: %v", cfg.redactedDatabase(), err)}
+		return nil, &exitError{code: exTempFail, msg: a.redact(fmt.Sprintf("database %s: %v", cfg.redactedDatabase(), err))}
 	}
 	return db, nil
 }

@@ -64,10 +64,7 @@ type ServerConfig struct {
 		Size int     `yaml:"size"` // relay connections
 		Rate float64 `yaml:"rate"` // messages per second; 0: unlimited
 	} `yaml:"pool"`
-	Auth struct {
-		TrustedAuthServID string `yaml:"trusted_authserv_id"` // honour Authentication-Results from this MTA
-		RequireDMARC      bool   `yaml:"require_dmarc"`       // quarantine replies without dmarc=pass
-	} `yaml:"auth"`
+	Auth AuthConfig `yaml:"auth"` // sender authentication (config_auth.go)
 }
 
 // TeamConfig is a team in the configuration file.
@@ -132,6 +129,7 @@ func defaultServer() ServerConfig {
 	s.SMTP.StoreTimeout = Duration(10 * time.Second)
 	s.Pool.Size = 4
 	s.Workers = 4
+	s.Auth = defaultAuth()
 	return s
 }
 
@@ -356,6 +354,9 @@ func (c *Config) validate() error {
 	if err := c.validateServer(); err != nil {
 		return err
 	}
+	if err := c.validateText(); err != nil {
+		return err
+	}
 	slugs := map[string]bool{}
 	members := map[string]MemberConfig{}
 	for i := range c.Teams {
@@ -397,6 +398,9 @@ func (c *Config) validateServer() error {
 	}
 	if s.DKIM.KeyFile != "" && s.DKIM.Selector == "" {
 		return c.errAt("dkim needs a selector with its key_file", at("dkim"))
+	}
+	if err := c.validateAuth(); err != nil {
+		return err
 	}
 	if s.SMTP.MaxMessageBytes <= 0 || s.SMTP.MaxRecipients <= 0 || s.SMTP.MaxConnections <= 0 || s.Pool.Size <= 0 || s.Workers <= 0 {
 		return c.errAt("smtp limits, pool size and workers must be positive", at("smtp"))
@@ -544,11 +548,6 @@ func (c *Config) BaseURL() string {
 
 func (c *Config) redactedDatabase() string { return redactURL(c.Server.Database) }
 
-// redactURL hides a password in a URL; other strings pass unchanged.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	return u.Redacted()
-}
+// redactURL hides a password in a URL, whether it parses or not (see
+// store.Redact); other strings pass unchanged.
+func redactURL(s string) string { return store.Redact(s) }

@@ -142,7 +142,7 @@ func (d *deps) filer() (*meeting.Filer, error) {
 	}
 	f, err := meeting.New(meeting.Options{Addresses: d.addrs, Templates: d.templates,
 		Mailer: meetingMailer{composer: d.composer}, Logger: d.log,
-		Registerer: d.reg, Now: d.now})
+		Registerer: d.reg, Now: d.now, DistrustTokens: !d.cfg.Server.Auth.TokenIsProof})
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}
@@ -167,6 +167,7 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 		MaxConnections: s.SMTP.MaxConnections, ReadTimeout: time.Duration(s.SMTP.ReadTimeout),
 		WriteTimeout: time.Duration(s.SMTP.WriteTimeout), StoreTimeout: time.Duration(s.SMTP.StoreTimeout),
 		TrustedAuthServID: s.Auth.TrustedAuthServID, RequireDMARC: s.Auth.RequireDMARC,
+		DistrustTokens: !s.Auth.TokenIsProof, LookupTXT: d.cfg.lookupTXT(d.now),
 		Logger: d.log, Registerer: d.reg, Now: d.now,
 	}
 	if s.TLS.CertFile != "" {

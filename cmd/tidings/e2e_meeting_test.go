@@ -64,8 +64,13 @@ func TestMeetingEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		opts := inbound.Options{Addresses: addrs, Filer: filer, Now: func() time.Time { return now }}
-		sendOverSMTP(t, db, opts)
+		sender := newSenderDNS(t)
+		lookup, err := inbound.NewLookupTXT(sender.dns.Addr(), 5*time.Second, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := inbound.Options{Addresses: addrs, Filer: filer, LookupTXT: lookup, Now: func() time.Time { return now }}
+		sendOverSMTP(t, db, opts, sender.sign(t, forwardEML))
 		proc, err := inbound.NewProcessor(db, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -90,7 +95,7 @@ func TestMeetingEndToEnd(t *testing.T) {
 	})
 }
 
-func sendOverSMTP(t *testing.T, db *store.DB, opts inbound.Options) {
+func sendOverSMTP(t *testing.T, db *store.DB, opts inbound.Options, eml string) {
 	t.Helper()
 	rcv := inbound.NewReceiver(db, opts)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -104,7 +109,7 @@ func sendOverSMTP(t *testing.T, db *store.DB, opts inbound.Options) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	err = c.SendMail("ana@example.com", []string{"meetings+platform@tidings.test"}, strings.NewReader(forwardEML))
+	err = c.SendMail("ana@example.com", []string{"meetings+platform@tidings.test"}, strings.NewReader(eml))
 	if err != nil {
 		t.Fatalf("SMTP: %v", err)
 	}

@@ -38,6 +38,8 @@ func TestEndToEnd(t *testing.T) {
 func endToEnd(t *testing.T) {
 	sink := mailtest.NewSink(t)
 	t.Setenv("TIDINGS_RELAY", sink.URL())
+	sender := newSenderDNS(t)
+	t.Setenv("TIDINGS_AUTH_DNS", sender.dns.Addr())
 
 	// Pin the services' clock six hours before Ana's next 09:00 in São
 	// Paulo, which is before Ben's 09:00 in Berlin the same day: nothing is
@@ -59,9 +61,10 @@ func endToEnd(t *testing.T) {
 		}
 	}
 
-	// Ana forwards yesterday's meeting notes; she gets a confirmation in
-	// the same thread and Ben's item is on his next prompt.
-	sendSMTP(t, s, "ana@example.com", "meetings+platform@tidings.example.com", meetingForward(now()))
+	// Ana forwards yesterday's meeting notes (DKIM-signed by her provider,
+	// so DMARC passes); she gets a confirmation in the same thread and
+	// Ben's item is on his next prompt.
+	sendSMTP(t, s, "ana@example.com", "meetings+platform@tidings.example.com", sender.sign(t, meetingForward(now())))
 	confirm := sink.WaitFor(3, 30*time.Second)[2]
 	if confirm.Header("In-Reply-To") != "<e2e-fwd@example.com>" || !strings.Contains(string(confirm.Data), "Ben Okafor") {
 		t.Errorf("confirmation: In-Reply-To %q\n%s", confirm.Header("In-Reply-To"), confirm.Data)

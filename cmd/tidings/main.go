@@ -20,7 +20,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	root := newRootCmd(os.Stdin, os.Stdout, os.Stderr)
+	root, a := newRoot(os.Stdin, os.Stdout, os.Stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return
@@ -28,11 +28,11 @@ func main() {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintln(os.Stderr, "tidings:", ee.msg)
+			fmt.Fprintln(os.Stderr, "tidings:", a.redact(ee.msg))
 		}
 		os.Exit(ee.code)
 	}
-	fmt.Fprintln(os.Stderr, "tidings:", err)
+	fmt.Fprintln(os.Stderr, "tidings:", a.redact(err.Error()))
 	os.Exit(1)
 }
 

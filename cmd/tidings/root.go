@@ -9,6 +9,13 @@ import (
 
 // newRootCmd builds the command tree. Each subcommand lives in its own file.
 func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root, _ := newRoot(stdin, stdout, stderr)
+	return root
+}
+
+// newRoot is newRootCmd that also returns the app, whose redactor main
+// uses for the final error.
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) (*cobra.Command, *app) {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
 		Use:   "tidings",
@@ -40,6 +47,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newUpdatesCmd(a),
 		newMeetingsCmd(a),
 		newPromptsCmd(a),
+		newHealthcheckCmd(a),
 	)
-	return root
+	return root, a
 }

@@ -38,10 +38,10 @@ func (j *job) current(ctx context.Context) (*store.Update, error) {
 // first reply. Either way the previous version stays as a revision
 // (store.SaveUpdate).
 // A reply written before the current answers is kept as history only.
-func (j *job) saveAnswers(ctx context.Context, cur *store.Update) (*store.Update, string, error) {
+func (j *job) saveAnswers(ctx context.Context, cur *store.Update, proof string) (*store.Update, string, error) {
 	given := answers(j.msg.Answers)
 	in := store.UpdateInput{PromptID: j.target.Prompt.ID, Answers: given, HasBlocker: j.msg.HasBlocker,
-		InboundID: j.in.ID, AnsweredAt: j.answeredAt()}
+		InboundID: j.in.ID, AnsweredAt: j.answeredAt(), Proof: proof}
 	replaceAll := startsWithReplace(j.msg)
 	if replaceAll {
 		if in.Answers = stripReplace(given); len(in.Answers) == 0 {
@@ -49,6 +49,7 @@ func (j *job) saveAnswers(ctx context.Context, cur *store.Update) (*store.Update
 		}
 	}
 	mode := "first answer"
+	in.ExpectNew = cur == nil
 	if cur != nil && cur.InboundID != j.in.ID {
 		in.BaseVersion = cur.Version
 		qs := j.target.CheckIn.Questions

@@ -42,9 +42,12 @@ func (j *job) apply(ctx context.Context) (status, reason string, err error) {
 		return j.applyFrom(ctx)
 	case mail.RcptBounce:
 		return j.applyBounce(ctx)
-	case mail.RcptMeetings:
+	case mail.RcptMeetings, mail.RcptConfirm:
 		if j.p.opts.Filer == nil {
 			return store.InboundIgnored, "meetings not configured", nil
+		}
+		if refusal := j.requireDMARC(); refusal != "" {
+			return store.InboundQuarantined, refusal, nil
 		}
 		return j.p.opts.Filer.FileMeeting(ctx, j.tx, j.in, j.msg, j.rcpt)
 	}
@@ -73,6 +76,9 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 		if !isMember {
 			return store.InboundIgnored, "auto-reply from a non-member", nil
 		}
+		if _, refusal := j.tokenProof(); refusal != "" {
+			return store.InboundQuarantined, refusal, nil
+		}
 		return j.applyAutoReply(ctx)
 	case reply.KindBounce:
 		return store.InboundIgnored, "delivery report sent to a reply address", nil
@@ -80,8 +86,9 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 	if !isMember {
 		return store.InboundQuarantined, fmt.Sprintf("sender %s is not the prompt's member", j.msg.From), nil
 	}
-	if j.p.opts.RequireDMARC && !j.auth.dmarcPass() {
-		return store.InboundQuarantined, "DMARC did not pass: " + j.auth.DMARC, nil
+	proof, refusal := j.tokenProof()
+	if refusal != "" {
+		return store.InboundQuarantined, refusal, nil
 	}
 	notes, err := j.applyCommands(ctx)
 	if err != nil {
@@ -96,7 +103,7 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 			strings.TrimSpace(j.msg.Text), cur.ID, cur.Version), nil
 	}
 	if len(j.msg.Answers) > 0 {
-		u, note, err := j.saveAnswers(ctx, cur)
+		u, note, err := j.saveAnswers(ctx, cur, proof)
 		if err != nil {
 			return "", "", err
 		}
@@ -117,7 +124,7 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 	if len(notes) == 0 {
 		return store.InboundIgnored, "nothing to apply (" + string(j.msg.Kind) + ")", nil
 	}
-	return store.InboundApplied, strings.Join(notes, "; "), nil
+	return store.InboundApplied, strings.Join(notes, "; ") + "; proof: " + proof, nil
 }
 
 // fromMember reports whether the From address is the prompt's member or

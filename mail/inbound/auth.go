@@ -41,8 +41,14 @@ func (p *Processor) authenticate(raw []byte, fromDomain string) authResults {
 	return res
 }
 
+// dnsOff is the verdict of checks that need DNS when there is none.
+const dnsOff = "none (dns off)"
+
 // verifyDKIM returns the DKIM verdict and the domains of valid signatures.
 func (p *Processor) verifyDKIM(raw []byte) (string, []string) {
+	if p.opts.LookupTXT == nil {
+		return dnsOff, nil
+	}
 	verifs, err := dkim.VerifyWithOptions(bytes.NewReader(raw),
 		&dkim.VerifyOptions{LookupTXT: p.opts.LookupTXT, MaxVerifications: maxDKIMSignatures})
 	if err != nil && !errors.Is(err, dkim.ErrTooManySignatures) {
@@ -103,6 +109,9 @@ func (p *Processor) trustedResults(raw []byte) (spf, dm string, ok bool) {
 func (p *Processor) ownDMARC(fromDomain string, dkimDomains []string) string {
 	if fromDomain == "" {
 		return "none (no From domain)"
+	}
+	if p.opts.LookupTXT == nil {
+		return dnsOff
 	}
 	rec, err := dmarc.LookupWithOptions(fromDomain, &dmarc.LookupOptions{LookupTXT: p.opts.LookupTXT})
 	switch {

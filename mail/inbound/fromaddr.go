@@ -99,6 +99,9 @@ func (j *job) applyFrom(ctx context.Context) (string, string, error) {
 		return "", "", err
 	}
 	if j.msg.Kind == reply.KindAutoReply {
+		if refusal := j.requireDMARC(); refusal != "" {
+			return store.InboundQuarantined, refusal, nil
+		}
 		if !proven {
 			return store.InboundIgnored, "auto-reply to the From address, not proven to be the member's", nil
 		}
@@ -109,8 +112,8 @@ func (j *job) applyFrom(ctx context.Context) (string, string, error) {
 
 // applyMemberCommands applies the commands of a message without a prompt.
 func (j *job) applyMemberCommands(ctx context.Context, proven bool) (string, string, error) {
-	if j.p.opts.RequireDMARC && !j.auth.dmarcPass() {
-		return store.InboundQuarantined, "DMARC did not pass: " + j.auth.DMARC, nil
+	if refusal := j.requireDMARC(); refusal != "" {
+		return store.InboundQuarantined, refusal, nil
 	}
 	if !proven {
 		return store.InboundQuarantined, "commands sent to the From address without a prompt reference need " +
@@ -128,10 +131,14 @@ func (j *job) applyMemberCommands(ctx context.Context, proven bool) (string, str
 
 // provenMember reports whether a token-less message from the member is
 // theirs: DMARC passed for the From domain, or it answers a message we
-// sent to them (our generated Message-IDs are random, like a token).
+// sent to them (our generated Message-IDs are random, like a token) and
+// tokens count as proof (Options.DistrustTokens unset).
 func (j *job) provenMember(ctx context.Context) (bool, error) {
 	if j.auth.dmarcPass() {
 		return true, nil
+	}
+	if j.p.opts.DistrustTokens {
+		return false, nil
 	}
 	return j.tx.SentToMember(ctx, j.target.Member.ID, j.from.ids)
 }

@@ -35,6 +35,7 @@ const (
 	DefaultReadTimeout     = 60 * time.Second
 	DefaultWriteTimeout    = 60 * time.Second
 	DefaultStoreTimeout    = 10 * time.Second
+	DefaultMaxLineBytes    = 64 << 10
 )
 
 // Options configure a Receiver and a Processor. Addresses is required;
@@ -53,6 +54,7 @@ type Options struct {
 	MaxMessageBytes int64 // larger messages get 552 (default 25 MiB)
 	MaxRecipients   int   // more RCPTs get 452 (default 50)
 	MaxConnections  int   // more concurrent connections get 421 (default 100)
+	MaxLineBytes    int   // a message with a longer line gets 554 5.6.0 (default 64 KiB; lines.go)
 	ReadTimeout     time.Duration
 	WriteTimeout    time.Duration
 	// StoreTimeout bounds storing one message; slower gives 451 (default 10s).
@@ -71,10 +73,22 @@ type Options struct {
 	// Authentication-Results header is believed for SPF and DMARC; empty
 	// trusts none.
 	TrustedAuthServID string
-	// RequireDMARC quarantines replies without dmarc=pass.
+	// RequireDMARC quarantines every message that would change something
+	// (a reply, a command, a meeting note or its confirmation) unless
+	// DMARC passed for its From domain. Bounces to bounces+TOKEN are
+	// exempt: an MTA writes them, and the VERP token names the message.
 	RequireDMARC bool
-	// LookupTXT resolves DKIM keys and DMARC policies (default: the system
-	// resolver with a 3 s deadline per lookup and a 5-minute cache).
+	// DistrustTokens (auth.token_is_proof: false) refuses a reply that
+	// comes with a valid reply token (or prompt reference) from the
+	// member's address when DMARC did not pass. By default such a reply
+	// is applied and marked store.ProofToken: the token was only ever
+	// sent to the member, so whoever answers it has read the member's
+	// mail (see docs/security.md for the trade-off).
+	DistrustTokens bool
+	// LookupTXT resolves DKIM keys and DMARC policies; NewLookupTXT builds
+	// one from the auth.dns setting. Nil means no DNS at all: DKIM and
+	// the own DMARC evaluation report "none (dns off)", and only a trusted
+	// Authentication-Results can prove a sender.
 	LookupTXT func(domain string) ([]string, error)
 
 	Logger     *slog.Logger          // default: discard
@@ -88,9 +102,6 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.LookupTXT == nil {
-		o.LookupTXT = newTXTResolver(o.Now).LookupTXT
 	}
 	if o.Addresses.Signer == nil || o.Addresses.Domain == "" {
 		return o, errors.New("inbound: options: Addresses needs a Domain and a Signer")
@@ -107,6 +118,7 @@ func (o Options) withDefaults() (Options, error) {
 	setDefault(&o.ReadTimeout, DefaultReadTimeout)
 	setDefault(&o.WriteTimeout, DefaultWriteTimeout)
 	setDefault(&o.StoreTimeout, DefaultStoreTimeout)
+	setDefault(&o.MaxLineBytes, DefaultMaxLineBytes)
 	return o, nil
 }
 

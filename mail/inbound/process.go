@@ -99,6 +99,7 @@ func (p *Processor) run(ctx context.Context, in *store.InboundMessage) (store.In
 		out.Kind = string(msg.Kind)
 		a := p.authenticate(in.Raw, domainOf(msg.From))
 		out.SPF, out.DKIM, out.DMARC = a.SPF, a.DKIM, a.DMARC
+		in.SPF, in.DKIM, in.DMARC = a.SPF, a.DKIM, a.DMARC // the filer reads them
 	}
 	err = p.db.InTx(ctx, func(tx *store.DB) error {
 		var err error
@@ -152,10 +153,10 @@ func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (reso
 }
 
 // primaryRecipient picks the recipient that decides what a message is:
-// a reply address first, then a bounce address, meetings, the From
-// address, postmaster.
+// a reply address first, then a bounce address, a note's confirmation
+// address, meetings, the From address, postmaster.
 func (p *Processor) primaryRecipient(rcpts []string) (string, mail.Recipient, bool) {
-	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptMeetings, mail.RcptFrom, mail.RcptPostmaster}
+	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptConfirm, mail.RcptMeetings, mail.RcptFrom, mail.RcptPostmaster}
 	best, bestAddr, found := mail.Recipient{}, "", false
 	for _, a := range rcpts {
 		r, err := p.opts.Addresses.Parse(a, nil)

@@ -43,10 +43,11 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r.keeper = newKeeper(r.base, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
 		return keepAll(ctx, db, ins, nil)
 	}, func(n int) { r.m.batch.Observe(float64(n)) })
-	s := smtp.NewServer(smtp.BackendFunc(r.newSession))
+	s := smtp.NewServer(smtp.BackendFunc(r.newCheckedSession))
 	s.Domain = opts.Hostname
 	s.MaxMessageBytes = opts.MaxMessageBytes
 	s.MaxRecipients = opts.MaxRecipients
+	s.MaxLineLength = serverLineLimit(opts.MaxLineBytes)
 	s.ReadTimeout = opts.ReadTimeout
 	s.WriteTimeout = opts.WriteTimeout
 	s.EnableSMTPUTF8 = true
@@ -67,7 +68,7 @@ func (r *Receiver) Serve(ln net.Listener) error {
 	r.ln = ln
 	r.mu.Unlock()
 	r.keeper.start()
-	lim := newLimitListener(ln, r.opts.MaxConnections, func() {
+	lim := newLimitListener(lingerListener{ln}, r.opts.MaxConnections, func() {
 		r.m.rejected.WithLabelValues("too_many_connections").Inc()
 	})
 	err := r.srv.Serve(lim)

@@ -47,7 +47,7 @@ func TestCorrectionKeepsDoneClosed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
-		if status, reason, _ := e.file(t, readCase(t, "gmail.eml", ""), "meetings+platform@"+domain, ""); status != store.InboundApplied {
+		if status, reason, _ := e.file(t, readCase(t, "gmail.eml", ""), "meetings+platform@"+domain, "pass (dkim d=example.com)"); status != store.InboundApplied {
 			t.Fatalf("filing: %s (%s)", status, reason)
 		}
 		confirm := e.mailer.take()[0]
@@ -68,7 +68,7 @@ func TestCorrectionKeepsDoneClosed(t *testing.T) {
 
 		// Ana corrects by copying the confirmation's list, with a change and a new item.
 		e.now = e.now.Add(2 * time.Hour)
-		status, reason, _ := e.file(t, readCase(t, "correction/correction_gmail.eml", confirm.MessageID), "meetings+platform@"+domain, "")
+		status, reason, _ := e.file(t, readCase(t, "correction/correction_gmail.eml", confirm.MessageID), "meetings+platform@"+domain, "pass (dkim d=example.com)")
 		if status != store.InboundApplied || !strings.Contains(reason, "1 closed kept closed") {
 			t.Fatalf("correction: %s (%s)", status, reason)
 		}
@@ -96,7 +96,7 @@ func TestCorrectionKeepsDoneClosed(t *testing.T) {
 
 		// A correction that leaves the closed item out keeps it, closed.
 		e.now = e.now.Add(time.Hour)
-		status, reason, _ = e.file(t, readCase(t, "correction/correction_omits_done_outlook.eml", sent[0].MessageID), "meetings+platform@"+domain, "")
+		status, reason, _ = e.file(t, readCase(t, "correction/correction_omits_done_outlook.eml", sent[0].MessageID), "meetings+platform@"+domain, "pass (dkim d=example.com)")
 		if status != store.InboundApplied {
 			t.Fatalf("second correction: %s (%s)", status, reason)
 		}

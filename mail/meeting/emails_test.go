@@ -37,7 +37,7 @@ func TestEmailsGoldenAndBrowser(t *testing.T) {
 		"meetings+platform@"+domain, "pass")
 	refused := e.mailer.take()
 	e.file(t, eml("Ana Lima <ana@example.com>", "meetings@tidings.test", "Fwd: Sync", "ana-1@example.com", "", notesBody),
-		"meetings@"+domain, "")
+		"meetings@"+domain, "pass")
 	ask := e.mailer.take()
 	// Monday 30 Nov: the example is due on Friday 4 Dec.
 	e.now = time.Date(2026, 11, 30, 14, 0, 0, 0, time.UTC)

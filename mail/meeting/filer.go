@@ -50,19 +50,24 @@ type Options struct {
 	Logger     *slog.Logger          // default: discard
 	Registerer prometheus.Registerer // nil: metrics are not registered
 	Now        func() time.Time      // default: time.Now
+	// DistrustTokens (auth.token_is_proof: false) refuses replies in a
+	// note's thread (corrections, the team answer) whose DMARC did not
+	// pass, although their In-Reply-To carries our signed Message-ID.
+	DistrustTokens bool
 }
 
 // Filer files meeting notes sent to the ingest addresses and closes action
 // items named in "done:" commands. It is safe for concurrent use.
 type Filer struct {
-	addr    mail.Addresses
-	tmpl    *templates.Set
-	mailer  Mailer
-	log     *slog.Logger
-	now     func() time.Time
-	notes   *prometheus.CounterVec
-	closed  prometheus.Counter
-	purpose mail.Purpose
+	addr     mail.Addresses
+	tmpl     *templates.Set
+	mailer   Mailer
+	log      *slog.Logger
+	now      func() time.Time
+	notes    *prometheus.CounterVec
+	closed   prometheus.Counter
+	purpose  mail.Purpose
+	distrust bool // Options.DistrustTokens
 }
 
 // New returns a Filer. It fails when a required option is missing, the
@@ -72,13 +77,13 @@ func New(opts Options) (*Filer, error) {
 	if opts.Addresses.Signer == nil || opts.Addresses.Domain == "" || opts.Templates == nil || opts.Mailer == nil {
 		return nil, errors.New("meeting: new: Addresses (with Signer), Templates and Mailer are required")
 	}
-	for _, n := range []string{"meeting_confirm", "meeting_ask_team"} {
+	for _, n := range []string{"meeting_confirm", "meeting_ask_team", "meeting_pending"} {
 		if !opts.Templates.Has(n) {
 			return nil, fmt.Errorf("meeting: new: %w: %s", templates.ErrNoTemplate, n)
 		}
 	}
 	f := &Filer{addr: opts.Addresses, tmpl: opts.Templates, mailer: opts.Mailer, log: opts.Logger,
-		now: opts.Now, purpose: mail.Purpose("meeting")}
+		now: opts.Now, purpose: mail.Purpose("meeting"), distrust: opts.DistrustTokens}
 	if f.log == nil {
 		f.log = slog.New(slog.DiscardHandler)
 	}
@@ -99,12 +104,15 @@ func New(opts Options) (*Filer, error) {
 	return f, nil
 }
 
-// FileMeeting handles a message to meetings@ or meetings+TEAM@ and returns
-// the inbound status (store.Inbound*) with a reason. A new note is filed
-// under the team (InboundApplied, confirmation queued), kept unassigned
-// while the forwarder is asked which team (InboundApplied), or
-// quarantined when the sender may not post (InboundQuarantined; a notice
-// is queued only when the message passed DMARC). A reply to a
+// FileMeeting handles a message to meetings@ or meetings+TEAM@ (or to a
+// note's confirm+TOKEN address) and returns the inbound status
+// (store.Inbound*) with a reason. A new note whose DMARC passed
+// (in.DMARC) is filed under the team (InboundApplied, confirmation
+// queued) or kept unassigned while the forwarder is asked which team
+// (InboundApplied); without a DMARC pass it is kept pending and its From
+// address asked to confirm (see pending.go); it is quarantined when the
+// sender may not post (InboundQuarantined; a notice is queued only when
+// the message passed DMARC). A reply to a
 // confirmation replaces the note's items and decisions; a reply to the
 // question files the note. Auto-replies, bounces and empty messages are
 // InboundIgnored and never answered. err is non-nil only for store or
@@ -114,6 +122,9 @@ func (f *Filer) FileMeeting(ctx context.Context, tx *store.DB, in *store.Inbound
 	case reply.KindAutoReply, reply.KindBounce, reply.KindEmpty:
 		f.notes.WithLabelValues("ignored").Inc()
 		return store.InboundIgnored, fmt.Sprintf("meetings: %s message, not a note", msg.Kind), nil
+	}
+	if rcpt.Kind == mail.RcptConfirm {
+		return f.activate(ctx, tx, in, msg, rcpt.ID)
 	}
 	sender, err := tx.MemberByAddress(ctx, msg.From)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -128,6 +139,9 @@ func (f *Filer) FileMeeting(ctx context.Context, tx *store.DB, in *store.Inbound
 	}
 	if !allowed {
 		return f.quarantine(ctx, tx, in, msg, sender, rcpt)
+	}
+	if !dmarcPassed(in) {
+		return f.filePending(ctx, tx, in, msg, sender, teams, rcpt)
 	}
 	return f.fileNew(ctx, tx, in, msg, sender, teams)
 }
@@ -171,7 +185,7 @@ func (f *Filer) quarantine(ctx context.Context, tx *store.DB, in *store.InboundM
 	reason := fmt.Sprintf("meetings: %s may not post to %s", msg.From, where)
 	f.notes.WithLabelValues("quarantined").Inc()
 	f.log.InfoContext(ctx, "meeting note quarantined", "component", "meeting", "msg_id", msg.MessageID, "team", rcpt.Team)
-	if !strings.EqualFold(in.DMARC, "pass") {
+	if !dmarcPassed(in) {
 		return store.InboundQuarantined, reason, nil
 	}
 	err := f.send(ctx, tx, "meeting_refused", in, msg, nil, confirmData{Refused: true, Address: where})

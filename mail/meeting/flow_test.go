@@ -67,7 +67,7 @@ func TestConfirmAndCorrect(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		raw := eml("Chen Wei <chen@example.com>", "meetings+platform@tidings.test", "Notes: Q1 sync", "chen-1@example.com", "", notesBody)
-		if status, reason, _ := e.file(t, raw, "meetings+platform@"+domain, ""); status != store.InboundApplied {
+		if status, reason, _ := e.file(t, raw, "meetings+platform@"+domain, "pass (dkim d=example.com)"); status != store.InboundApplied {
 			t.Fatalf("status %s (%s)", status, reason)
 		}
 		sent := e.mailer.take()
@@ -86,7 +86,7 @@ func TestConfirmAndCorrect(t *testing.T) {
 		note, _ := e.lastNote(t)
 		fix := "Action items\n  • Ana Lima — write the rollout doc — due Tue 1 Dec\n  • Chen Wei — order the load-test hardware\n\nDecisions\n  • Freeze the schema on Dec 11.\n"
 		raw = eml("Chen Wei <chen@example.com>", "meetings+platform@tidings.test", c.Subject, "chen-2@example.com", c.MessageID, fix)
-		if status, reason, _ := e.file(t, raw, "meetings+platform@"+domain, ""); status != store.InboundApplied {
+		if status, reason, _ := e.file(t, raw, "meetings+platform@"+domain, "pass (dkim d=example.com)"); status != store.InboundApplied {
 			t.Fatalf("correction: status %s (%s)", status, reason)
 		}
 		n, items := e.lastNote(t)
@@ -114,7 +114,7 @@ func TestAskWhichTeam(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		raw := eml("Ana Lima <ana@example.com>", "meetings@tidings.test", "Fwd: Sync", "ana-1@example.com", "", notesBody)
-		status, _, _ := e.file(t, raw, "meetings@"+domain, "")
+		status, _, _ := e.file(t, raw, "meetings@"+domain, "pass (dkim d=example.com)")
 		n, items := e.lastNote(t)
 		if status != store.InboundApplied || n.Status != store.NoteUnassigned || len(items) != 2 || items[0].OwnerMemberID != nil {
 			t.Fatalf("status %s note %+v items %+v, want unassigned with unmatched owners", status, n, items)
@@ -129,7 +129,7 @@ func TestAskWhichTeam(t *testing.T) {
 			t.Fatalf("unassigned note's items listed for Ben: %+v", open)
 		}
 		raw = eml("Ana Lima <ana@example.com>", "meetings@tidings.test", "Re: Fwd: Sync", "ana-2@example.com", ask[0].MessageID, "Data, please.\n")
-		if status, reason, _ := e.file(t, raw, "meetings@"+domain, ""); status != store.InboundApplied {
+		if status, reason, _ := e.file(t, raw, "meetings@"+domain, "pass (dkim d=example.com)"); status != store.InboundApplied {
 			t.Fatalf("answer: %s (%s)", status, reason)
 		}
 		n, _ = e.lastNote(t)
@@ -153,7 +153,7 @@ func TestAllowedDomainAndIgnored(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		raw := eml("Dana Ortiz <dana@corp.example>", "meetings@tidings.test", "Vendor call", "dana-1@corp.example", "", notesBody)
-		status, reason, _ := e.file(t, raw, "meetings@"+domain, "")
+		status, reason, _ := e.file(t, raw, "meetings@"+domain, "pass (dkim d=example.com)")
 		if status != store.InboundApplied || !strings.Contains(reason, "platform") {
 			t.Fatalf("status %s (%s), want filed under platform", status, reason)
 		}
@@ -176,7 +176,7 @@ func TestCloseDone(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		body := "Action items\n- Ana: write the rollout doc\n- Ana: draft the staffing plan\n- Ana: plan the offsite\n"
-		e.file(t, eml("Ana Lima <ana@example.com>", "meetings+platform@tidings.test", "Sync", "a-1@example.com", "", body), "meetings+platform@"+domain, "")
+		e.file(t, eml("Ana Lima <ana@example.com>", "meetings+platform@tidings.test", "Sync", "a-1@example.com", "", body), "meetings+platform@"+domain, "pass (dkim d=example.com)")
 		ana, _ := db.MemberByAddress(ctx, "ana@example.com")
 		msg := &reply.Message{Commands: []reply.Command{{Name: "done", Text: "Rollout doc"}, {Name: "done", Text: "plan"}, {Name: "done", Text: "budget"}}}
 		var reason string

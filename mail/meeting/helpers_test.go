@@ -71,6 +71,12 @@ type env struct {
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
+	return newEnvWith(t, db, nil)
+}
+
+// newEnvWith is newEnv with mod applied to the filer's options.
+func newEnvWith(t *testing.T, db *store.DB, mod func(*meeting.Options)) *env {
+	t.Helper()
 	if _, err := db.Sync(context.Background(), specs()); err != nil {
 		t.Fatal(err)
 	}
@@ -84,8 +90,12 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	}
 	e := &env{db: db, mailer: &fakeMailer{}, addr: mail.Addresses{Domain: domain, Signer: signer},
 		now: time.Date(2026, 11, 26, 14, 0, 0, 0, time.UTC)}
-	e.filer, err = meeting.New(meeting.Options{Addresses: e.addr, Templates: set, Mailer: e.mailer,
-		Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now }})
+	opts := meeting.Options{Addresses: e.addr, Templates: set, Mailer: e.mailer,
+		Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now }}
+	if mod != nil {
+		mod(&opts)
+	}
+	e.filer, err = meeting.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

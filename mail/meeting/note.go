@@ -50,6 +50,7 @@ func (f *Filer) buildNote(in *store.InboundMessage, msg *reply.Message, sender *
 // question when several teams are possible.
 func (f *Filer) fileNew(ctx context.Context, tx *store.DB, in *store.InboundMessage, msg *reply.Message, sender *store.Member, teams []store.Team) (string, string, error) {
 	n := f.buildNote(in, msg, sender)
+	n.Proof = store.ProofDMARC
 	roster, err := rosterOf(ctx, tx, teams)
 	if err != nil {
 		return "", "", fmt.Errorf("meeting: file: %w", err)

@@ -17,7 +17,8 @@ type confirmData struct {
 	Subject   string // "Re: " and the sender's subject
 	Refused   bool   // the sender may not post (meeting_refused)
 	Corrected bool   // this confirms a correction
-	Address   string // the ingest address the reply goes to
+	Address   string // the ingest address the reply goes to (confirm+TOKEN for meeting_pending)
+	Ingest    string // meeting_pending: the ingest address the note was sent to
 	Team      string // team name
 	Title     string
 	Date      time.Time

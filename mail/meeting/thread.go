@@ -52,6 +52,13 @@ func (f *Filer) followUp(ctx context.Context, tx *store.DB, in *store.InboundMes
 	if !allowed || n.Status == store.NoteQuarantined {
 		return f.quarantine(ctx, tx, in, msg, sender, rcpt)
 	}
+	if f.distrust && !dmarcPassed(in) {
+		return store.InboundQuarantined, fmt.Sprintf("meetings: reply about note %d: DMARC did not pass (%s) and auth.token_is_proof is false",
+			n.ID, in.DMARC), nil
+	}
+	if n.Status == store.NotePending {
+		return store.InboundIgnored, fmt.Sprintf("meetings: note %d waits for its sender's reply to its confirmation address", n.ID), nil
+	}
 	if n.Status == store.NoteUnassigned {
 		return f.assign(ctx, tx, in, msg, n, teams)
 	}
@@ -79,25 +86,7 @@ func (f *Filer) assign(ctx context.Context, tx *store.DB, in *store.InboundMessa
 	if err != nil {
 		return "", "", fmt.Errorf("meeting: assign: %w", err)
 	}
-	roster, err := rosterOf(ctx, tx, pick)
-	if err != nil {
-		return "", "", fmt.Errorf("meeting: assign: %w", err)
-	}
-	for i := range items {
-		items[i].OwnerMemberID = nil
-		if id, ok := roster.Match(items[i].OwnerText); ok && items[i].OwnerText != "" {
-			items[i].OwnerMemberID = &id
-		}
-	}
-	n.TeamID, n.Status = &pick[0].ID, store.NoteFiled
-	if err := tx.ReplaceMeetingNote(ctx, n, items); err != nil {
-		return "", "", fmt.Errorf("meeting: assign: %w", err)
-	}
-	f.notes.WithLabelValues("filed").Inc()
-	if err := f.confirm(ctx, tx, in, msg, n, &pick[0], false); err != nil {
-		return "", "", err
-	}
-	return store.InboundApplied, fmt.Sprintf("meetings: note %d filed under %s", n.ID, pick[0].Slug), nil
+	return f.fileUnder(ctx, tx, in, msg, n, items, pick[0])
 }
 
 // correct replaces the note's open action items (and its decisions, when
