@@ -60,27 +60,46 @@ type AskAttachment struct {
 
 // Ask is a question (poll or feedback request) or an FYI sent to a team.
 type Ask struct {
-	ID          int64  `gorm:"primaryKey"`
-	TeamID      int64  `gorm:"not null;index"`
-	AskerID     int64  `gorm:"not null"`
-	Kind        string `gorm:"size:16;not null"`
-	Status      string `gorm:"size:16;not null;index"`
-	Question    string `gorm:"not null"`
-	Context     string
-	Choices     []string `gorm:"serializer:json"`
-	Multiple    bool
-	Anonymous   bool
-	Urgent      bool
-	Deadline    time.Time
-	RemindAt    time.Time
-	Reminded    bool
-	MessageID   string
-	InboundID   int64
-	Attachments []AskAttachment `gorm:"serializer:json"`
-	ClosedAt    *time.Time
-	CloseReason string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID         int64  `gorm:"primaryKey"`
+	TeamID     int64  `gorm:"not null;index"`
+	AskerID    *int64 // nil: an address of an allowed domain, not a member
+	AskerEmail string `gorm:"size:320;not null"`
+	AskerName  string
+	Kind       string `gorm:"size:16;not null"`
+	Status     string `gorm:"size:16;not null;index"`
+	Question   string `gorm:"not null"`
+	Context    string
+	Choices    []string `gorm:"serializer:json"`
+	Multiple   bool
+	Anonymous  bool
+	Urgent     bool
+	Deadline   time.Time
+	// DeadlineText is the deadline as the asker wrote it ("by Thursday");
+	// empty when the default applied.
+	DeadlineText string
+	RemindAt     time.Time
+	Reminded     bool
+	MessageID    string
+	InboundID    int64
+	Attachments  []AskAttachment `gorm:"serializer:json"`
+	ClosedAt     *time.Time
+	CloseReason  string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Tally counts the answers per choice (index as in a.Choices); indexes
+// out of range are ignored.
+func (a *Ask) Tally(answers []AskAnswer) []int {
+	n := make([]int, len(a.Choices))
+	for _, ans := range answers {
+		for _, c := range ans.Choices {
+			if c >= 0 && c < len(n) {
+				n[c]++
+			}
+		}
+	}
+	return n
 }
 
 // AskRecipient is one member an ask went to.

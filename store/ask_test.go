@@ -31,7 +31,7 @@ func TestAskAnswersAndAnonymousClose(t *testing.T) {
 			t.Fatalf("members %v, err %v", members, err)
 		}
 		now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-		a := &store.Ask{TeamID: team.ID, AskerID: members[0].ID, Kind: store.AskPoll, Status: store.AskOpen,
+		a := &store.Ask{TeamID: team.ID, AskerID: &members[0].ID, AskerEmail: members[0].Email, Kind: store.AskPoll, Status: store.AskOpen,
 			Question: "Offsite?", Choices: []string{"Lisbon", "Porto"}, Anonymous: true,
 			Deadline: now.Add(48 * time.Hour), RemindAt: now.Add(24 * time.Hour)}
 		if err := db.CreateAsk(ctx, a, []int64{members[1].ID}); err != nil {
@@ -59,6 +59,9 @@ func TestAskAnswersAndAnonymousClose(t *testing.T) {
 		want := []store.AskAnswer{{ID: ans[0].ID, AskID: a.ID, Choices: []int{0}, Comment: "Lisbon is cheaper"}}
 		if diff := cmp.Diff(want, ans); diff != "" {
 			t.Errorf("answers (-want +got):\n%s", diff)
+		}
+		if got := a.Tally(ans); !cmp.Equal(got, []int{1, 0}) {
+			t.Errorf("tally %v, want [1 0]", got)
 		}
 		if due, err := db.DueAsks(ctx, now.Add(25*time.Hour)); err != nil || len(due) != 1 {
 			t.Fatalf("due asks %v err %v, want the reminder due", due, err)
