@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/templates"
@@ -47,7 +48,10 @@ type view struct {
 func (s *Service) baseView(a *store.Ask, team *store.Team) view {
 	v := view{Team: team.Name, Asker: askerName(a), Question: a.Question, Context: a.Context,
 		Multiple: a.Multiple, Anonymous: a.Anonymous, Feedback: a.Kind == store.AskFeedback,
-		FYI: a.Kind == store.AskFYI, Urgent: a.Urgent, Digest: team.DigestSchedule}
+		FYI: a.Kind == store.AskFYI, Urgent: a.Urgent}
+	if d := []rune(team.DigestSchedule); len(d) > 0 {
+		v.Digest = "next digest " + string(unicode.ToUpper(d[0])) + string(d[1:])
+	}
 	for i, c := range a.Choices {
 		v.Choices = append(v.Choices, choice{Letter: letter(i), Text: c})
 	}

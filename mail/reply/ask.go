@@ -56,6 +56,9 @@ func ReadAsk(subject, text string, now time.Time) AskRequest {
 	r.Urgent = askHasWord(strings.ToLower(subject), "urgent")
 	if r.Urgent {
 		r.Question = strings.TrimSpace(reAskUrgent.ReplaceAllString(r.Question, ""))
+		if q := []rune(r.Question); len(q) > 0 {
+			r.Question = string(unicode.ToUpper(q[0])) + string(q[1:])
+		}
 	}
 	var ctx []string
 	inList, listDone := false, false

@@ -30,7 +30,7 @@ func TestReadAsk(t *testing.T) {
 		{"no deadline: two working days", "Lunch?", "1. Pizza\n2. Sushi",
 			AskRequest{Question: "Lunch?", Choices: []string{"Pizza", "Sushi"}, Deadline: time.Date(2026, 12, 3, 10, 30, 0, 0, lisbon)}},
 		{"urgent FYI", "URGENT: prod freeze starts now", "No deploys until further notice.",
-			AskRequest{Question: "prod freeze starts now", Context: "No deploys until further notice.", Choices: []string{},
+			AskRequest{Question: "Prod freeze starts now", Context: "No deploys until further notice.", Choices: []string{},
 				Urgent: true, Deadline: time.Date(2026, 12, 3, 10, 30, 0, 0, lisbon)}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
