@@ -39,6 +39,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newInboundCmd(a),
 		newUpdatesCmd(a),
 		newMeetingsCmd(a),
+		newAsksCmd(a),
 		newPromptsCmd(a),
 	)
 	return root

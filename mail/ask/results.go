@@ -28,6 +28,8 @@ type comment struct {
 	Who    string
 	Choice string
 	Text   string
+	// Indented is Text with its later lines indented under the bullet.
+	Indented string
 }
 
 // results is what ask_results renders.
@@ -142,6 +144,7 @@ func comments(a *store.Ask, answers []store.AskAnswer, names map[int64]string) [
 			continue
 		}
 		c := comment{Text: strings.TrimSpace(ans.Comment)}
+		c.Indented = strings.ReplaceAll(c.Text, "\n", "\n    ")
 		if !a.Anonymous && ans.MemberID != nil {
 			c.Who = names[*ans.MemberID]
 			var ls []string

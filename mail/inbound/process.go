@@ -152,10 +152,11 @@ func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (reso
 }
 
 // primaryRecipient picks the recipient that decides what a message is:
-// a reply address first, then a bounce address, meetings, the From
-// address, postmaster.
+// a reply address first, then a bounce address, an ask answer or asker
+// thread, ask, fyi, meetings, the From address, postmaster.
 func (p *Processor) primaryRecipient(rcpts []string) (string, mail.Recipient, bool) {
-	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptMeetings, mail.RcptFrom, mail.RcptPostmaster}
+	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptAnswer, mail.RcptAsker, mail.RcptAsk, mail.RcptFYI,
+		mail.RcptMeetings, mail.RcptFrom, mail.RcptPostmaster}
 	best, bestAddr, found := mail.Recipient{}, "", false
 	for _, a := range rcpts {
 		r, err := p.opts.Addresses.Parse(a, nil)

@@ -29,14 +29,15 @@ type AskRequest struct {
 const DefaultAskClock = 17
 
 var (
-	reAskChoice     = regexp.MustCompile(`^\s*(?:[-*•–]|[A-Za-z][).]|\(?[A-Za-z]\)|\d{1,2}[).]|\(\d{1,2}\))\s+(\S.*)$`)
-	reAskDeadline   = regexp.MustCompile(`(?i)(?:^|[\s(,])(?:by|until|till|before|deadline:?|due:?|closes?:?|bis|avant|hasta|antes del?|até)\s+(.{1,48})$`)
-	reAskClock      = regexp.MustCompile(`(?i)\b(?:at\s+)?(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?\b`)
-	reAskSubjPre    = regexp.MustCompile(`(?i)^\s*(?:(?:re|fwd?|aw|wg|tr)\s*:\s*|\[(?:ask|poll|fyi|urgent)\]\s*|(?:ask|poll|fyi)\s*:\s*)+`)
-	reAskUrgent     = regexp.MustCompile(`(?i)^urgent\s*[:!-]?\s*`)
-	reAskListSep    = regexp.MustCompile(`(?i)\s*(?:[,;/&+]|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*`)
-	reAskCommentSep = regexp.MustCompile(`^(.{1,40}?)(?:\s+[-–—:]\s*|[,:;.!]\s+|\s+because\b)(.*)$`)
-	askOptionWord   = map[string]string{"anonymous": "anonymous", "anon": "anonymous", "anonymously": "anonymous",
+	reAskChoice      = regexp.MustCompile(`^\s*(?:[-*•–]|[A-Za-z][).]|\(?[A-Za-z]\)|\d{1,2}[).]|\(\d{1,2}\))\s+(\S.*)$`)
+	reAskDeadline    = regexp.MustCompile(`(?i)(?:^|[\s(,])(?:by|until|till|before|deadline:?|due:?|closes?:?|bis|avant|hasta|antes del?|até)\s+(.{1,48})$`)
+	reAskClock       = regexp.MustCompile(`(?i)\b(?:at\s+)?(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?\b`)
+	reAskSubjPre     = regexp.MustCompile(`(?i)^\s*(?:(?:re|fwd?|aw|wg|tr)\s*:\s*|\[(?:ask|poll|fyi|urgent)\]\s*|(?:ask|poll|fyi)\s*:\s*)+`)
+	reAskAttribution = regexp.MustCompile(`(?i)(wrote|schrieb|a écrit|escribió|escreveu|scrisse|schreef)\s*:\s*$`)
+	reAskUrgent      = regexp.MustCompile(`(?i)^urgent\s*[:!-]?\s*`)
+	reAskListSep     = regexp.MustCompile(`(?i)\s*(?:[,;/&+]|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*`)
+	reAskCommentSep  = regexp.MustCompile(`^(.{1,40}?)(?:\s+[-–—:]\s*|[,:;.!]\s+|\s+because\b)(.*)$`)
+	askOptionWord    = map[string]string{"anonymous": "anonymous", "anon": "anonymous", "anonymously": "anonymous",
 		"multiple": "multiple", "multi": "multiple", "several": "multiple", "multiple-choice": "multiple",
 		"anonym": "anonymous", "anonyme": "anonymous", "anónimo": "anonymous", "plusieurs": "multiple", "mehrere": "multiple"}
 	askOptionFiller = map[string]bool{"options": true, "option": true, "choice": true, "choices": true, "answers": true,
@@ -235,6 +236,10 @@ type Vote struct {
 func ReadVote(text string, choices []string, multiple bool) Vote {
 	v := Vote{Choices: []int{}}
 	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n")), "\n")
+	for len(lines) > 1 && (reAskAttribution.MatchString(lines[len(lines)-1]) || strings.TrimSpace(lines[len(lines)-1]) == "") {
+		lines = lines[:len(lines)-1] // an attribution line left above a dropped quote
+	}
+	text = strings.Join(lines, "\n")
 	if len(choices) == 0 || len(lines) == 0 {
 		v.Comment = strings.TrimSpace(text)
 		return v

@@ -69,6 +69,7 @@ func TestReadVote(t *testing.T) {
 		{"sentence naming a choice", "I'd go with Porto this time", city, false, Vote{Choices: []int{1}, Comment: "I'd go with Porto this time"}},
 		{"comment only", "No strong opinion, sorry", city, false, Vote{Choices: []int{}, Comment: "No strong opinion, sorry"}},
 		{"feedback", "Section 3 needs numbers.\nOtherwise fine.", nil, false, Vote{Choices: []int{}, Comment: "Section 3 needs numbers.\nOtherwise fine."}},
+		{"attribution left above a dropped quote", "Lisbon, actually\n\nOn Tue Ana wrote:", city, false, Vote{Choices: []int{0}, Comment: "actually"}},
 		{"out of range letter", "Z", city, false, Vote{Choices: []int{}, Comment: "Z"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
