@@ -2,7 +2,7 @@ package digest_test
 
 import (
 	"context"
-		"strings"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"

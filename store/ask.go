@@ -30,7 +30,9 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -308,14 +310,44 @@ func (db *DB) CloseAsk(ctx context.Context, id int64, at time.Time, reason strin
 		}
 		err := g.Model(&AskRecipient{}).Where("ask_id = ?", id).
 			Updates(map[string]any{"answer_id": nil, "inbound_ids": "[]"}).Error
-		if err != nil || len(inbound) == 0 {
+		if err != nil {
 			return err
 		}
+		if err := shuffleAnswers(g, id); err != nil {
+			return err
+		}
+		if len(inbound) == 0 {
+			return nil
+		}
+		// The answer address names the recipient: erase it with the rest.
 		return g.Model(&InboundMessage{}).Where("id IN ?", inbound).Updates(map[string]any{
 			"raw":       []byte("[erased: an anonymous answer to ask " + strconv.FormatInt(id, 10) + "]"),
-			"mail_from": "", "message_id": "", "remote": "", "helo": ""}).Error
+			"mail_from": "", "message_id": "", "remote": "", "helo": "", "rcpt": "[]"}).Error
 	})
 	return closed, wrap("close ask", err)
+}
+
+// shuffleAnswers re-inserts an ask's answers ordered by content, so that
+// their IDs no longer tell the order in which members answered (which the
+// inbound rows' times could otherwise pair with members).
+func shuffleAnswers(g *gorm.DB, askID int64) error {
+	var as []AskAnswer
+	if err := g.Where("ask_id = ?", askID).Find(&as).Error; err != nil || len(as) == 0 {
+		return err
+	}
+	slices.SortFunc(as, func(a, b AskAnswer) int {
+		if c := slices.Compare(a.Choices, b.Choices); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Comment, b.Comment)
+	})
+	if err := g.Where("ask_id = ?", askID).Delete(&AskAnswer{}).Error; err != nil {
+		return err
+	}
+	for i := range as {
+		as[i].ID, as[i].MemberID = 0, nil
+	}
+	return g.Create(&as).Error
 }
 
 // DueAsks returns open asks whose deadline has passed or whose reminder is

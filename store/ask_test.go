@@ -78,6 +78,9 @@ func TestAskAnswersAndAnonymousClose(t *testing.T) {
 		if ok, _ := db.CloseAsk(ctx, a.ID, now, "deadline"); ok {
 			t.Error("closed twice")
 		}
+		if after, _ := db.AskAnswers(ctx, a.ID); len(after) != 1 || after[0].ID == ans[0].ID || after[0].Comment != "Lisbon is cheaper" {
+			t.Errorf("answers after close %+v, want the same answer under a new ID", after)
+		}
 		rs, _ = db.AskRecipients(ctx, a.ID)
 		if rs[0].AnswerID != nil || len(rs[0].InboundIDs) != 0 || !rs[0].Answered {
 			t.Errorf("recipient after close %+v, want answered with no link", rs[0])
@@ -86,7 +89,7 @@ func TestAskAnswersAndAnonymousClose(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(got.Raw), "ben") || got.MailFrom != "" {
+		if strings.Contains(string(got.Raw), "ben") || got.MailFrom != "" || len(got.Rcpt) != 0 {
 			t.Errorf("inbound after close keeps the voter: %q from %q", got.Raw, got.MailFrom)
 		}
 		if _, err := db.SaveAskAnswer(ctx, rs[0].ID, in.ID, []int{1}, "", false); !errors.Is(err, store.ErrConflict) {
