@@ -63,11 +63,12 @@ func newAsksListCmd(a *app) *cobra.Command {
 						n++
 					}
 				}
-				dl := "-"
+				dl, answered := "-", "-"
 				if x.Kind != store.AskFYI {
 					dl = x.Deadline.UTC().Format("2006-01-02 15:04Z")
+					answered = fmt.Sprintf("%d/%d", n, len(rs))
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d/%d\t%s\n", x.ID, x.Kind, x.Status, x.AskerEmail, dl, n, len(rs), x.Question)
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", x.ID, x.Kind, x.Status, x.AskerEmail, dl, answered, x.Question)
 			}
 			tw.Flush()
 			return nil
@@ -179,7 +180,11 @@ func showAsk(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 		fmt.Fprintf(w, "  • %s: %s\n", who, strings.ReplaceAll(ans.Comment, "\n", "\n    "))
 	}
 	if len(missing) > 0 {
-		fmt.Fprintf(w, "No answer yet: %s\n", strings.Join(missing, ", "))
+		label := "No answer yet"
+		if x.Status == store.AskClosed {
+			label = "No answer"
+		}
+		fmt.Fprintf(w, "%s: %s\n", label, strings.Join(missing, ", "))
 	}
 	return nil
 }

@@ -172,7 +172,11 @@ func (s *Service) route(ctx context.Context, tx *store.DB, from string, sender *
 	case len(ok) > 1:
 		return nil, fmt.Sprintf("%s belongs to %d teams; write to %s+TEAM@ instead", from, len(ok), rcpt.Kind), nil
 	}
-	return nil, fmt.Sprintf("%s may not write to %s", from, s.addr.Ask(rcpt.Team)), nil
+	where := s.addr.Ask(rcpt.Team)
+	if rcpt.Kind == mail.RcptFYI {
+		where = s.addr.FYI(rcpt.Team)
+	}
+	return nil, fmt.Sprintf("%s may not write to %s", from, where), nil
 }
 
 // teamLoc is the asker's time zone (the team's when the member has none).
