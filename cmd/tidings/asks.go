@@ -164,7 +164,7 @@ func showAsk(ctx context.Context, w io.Writer, db *store.DB, id int64) error {
 		names[m.ID] = m.Name
 		if r.Answered {
 			answered++
-		} else {
+		} else if !x.Anonymous { // names would tell who answered
 			missing = append(missing, m.Name)
 		}
 	}

@@ -33,7 +33,7 @@ func TestAnonymousNamesNobody(t *testing.T) {
 		if !strings.Contains(txt, "3 of 3 answered; closed as everyone answered") || !strings.Contains(txt, "• Too long, Ben thinks.") {
 			t.Fatalf("results:\n%s", txt)
 		}
-		for _, name := range []string{"Ben Okafor", "Chen Wei", "Dora Silva", "(B)"} {
+		for _, name := range []string{"Ben Okafor", "Chen Wei", "Dora Silva", "(B)", "No answer from"} {
 			if strings.Contains(txt, name) || strings.Contains(res["ana@example.com"].HTML, name) {
 				t.Errorf("anonymous results name %q:\n%s", name, txt)
 			}
@@ -172,4 +172,23 @@ func TestFeedbackAndFYI(t *testing.T) {
 			t.Fatalf("urgent FYI: %v", keys(urgent))
 		}
 	})
+}
+
+// TestAnonymousHidesWhoDidNotAnswer: with one answer of three, naming the
+// two who did not answer would say what the third chose; the results give
+// the count only.
+func TestAnonymousHidesWhoDidNotAnswer(t *testing.T) {
+	db, _ := storetest.OpenSQLite(t, store.Options{})
+	e := newEnv(t, db)
+	e.deliver(t, eml("ana@example.com", "ask+platform@tidings.test", "Keep the retro?", "", "A) Keep\nB) Drop\nanonymous", e.now), "ask+platform@"+domain, true)
+	a := lastAsk(t, db)
+	to := byTo(t, e.mailer.take())["ben@example.com"].ReplyTo
+	e.deliver(t, eml("ben@example.com", to, "Re: Keep", "", "B", e.now), to, false)
+	if _, err := e.svc.CloseNow(context.Background(), db, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	txt := byTo(t, e.mailer.take())["ana@example.com"].Text
+	if !strings.Contains(txt, "1 of 3 answered") || strings.Contains(txt, "Chen") || strings.Contains(txt, "Dora") || strings.Contains(txt, "Ben") {
+		t.Errorf("anonymous results:\n%s", txt)
+	}
 }

@@ -44,7 +44,10 @@ type results struct {
 	Answered  int
 	Rows      []row
 	Comments  []comment
-	Missing   []string // names of members who did not answer
+	// Missing names the members who did not answer; empty for an
+	// anonymous ask, where naming them would tell who did (with one
+	// answer, what they answered): there only the count is given.
+	Missing []string
 }
 
 // close closes an open ask (false when another path closed it first) and
@@ -81,7 +84,7 @@ func (s *Service) close(ctx context.Context, tx *store.DB, a *store.Ask, reason 
 		to = append(to, m)
 		if r.Answered {
 			res.Answered++
-		} else {
+		} else if !a.Anonymous {
 			res.Missing = append(res.Missing, m.Name)
 		}
 	}
