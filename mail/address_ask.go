@@ -2,6 +2,8 @@ package mail
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Recipient kinds for asks and FYIs (see mail/ask).
@@ -63,4 +65,36 @@ func (a Addresses) parseAskBox(box, ext string, teamExists func(string) bool) (r
 		return Recipient{Kind: box, ID: id}, true, nil
 	}
 	return Recipient{}, false, nil
+}
+
+// PurposeAskCopy signs the Message-ID of a member's copy of an ask.
+const PurposeAskCopy Purpose = "ask-copy"
+
+// AnswerMessageID is the Message-ID (without angle brackets) of the copy
+// of an ask sent to recipient recipientID: "ask-copy.ID.TOKEN@domain". A
+// reply whose client dropped Reply-To still names it in In-Reply-To.
+func (a Addresses) AnswerMessageID(recipientID int64) string {
+	return "ask-copy." + strconv.FormatInt(recipientID, 10) + "." + a.Signer.Token(PurposeAskCopy, recipientID) + "@" + a.Domain
+}
+
+// AnswerReference returns the recipient whose copy the first of ids (with
+// or without angle brackets) names, when its token verifies for that ID.
+func (a Addresses) AnswerReference(ids []string) (int64, bool) {
+	for _, raw := range ids {
+		id := strings.ToLower(strings.Trim(strings.TrimSpace(raw), "<>"))
+		local, d, ok := strings.Cut(id, "@")
+		if !ok || d != strings.ToLower(a.Domain) || !strings.HasPrefix(local, "ask-copy.") {
+			continue
+		}
+		num, tok, ok := strings.Cut(local[len("ask-copy."):], ".")
+		if !ok {
+			continue
+		}
+		rid, err := a.Signer.Verify(PurposeAskCopy, tok)
+		if err != nil || strconv.FormatInt(rid, 10) != num {
+			continue
+		}
+		return rid, true
+	}
+	return 0, false
 }

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,20 @@ func TestAskAddresses(t *testing.T) {
 		if _, err := a.Parse(addr, exists); !errors.Is(err, ErrUnknownRecipient) {
 			t.Errorf("Parse(%q) err %v, want ErrUnknownRecipient", addr, err)
 		}
+	}
+}
+
+// TestAnswerReference proves a copy's Message-ID leads back to its
+// recipient only with a verifying token for the same ID.
+func TestAnswerReference(t *testing.T) {
+	s, _ := NewSigner("k")
+	a := Addresses{Domain: "tidings.test", Signer: s}
+	id := a.AnswerMessageID(9)
+	if rid, ok := a.AnswerReference([]string{"<other@x>", "<" + strings.ToUpper(id) + ">"}); !ok || rid != 9 {
+		t.Errorf("AnswerReference(%s) = %d, %t", id, rid, ok)
+	}
+	forged := strings.Replace(id, "ask-copy.9.", "ask-copy.8.", 1)
+	if _, ok := a.AnswerReference([]string{forged, "ask-copy.9." + s.Token(PurposeAnswer, 9) + "@tidings.test"}); ok {
+		t.Error("a forged or foreign-purpose reference verified")
 	}
 }

@@ -30,6 +30,8 @@ type askRig struct {
 	addr string
 	now  time.Time
 	seen int
+	// inReplyTo, when set, is the next message's In-Reply-To.
+	inReplyTo string
 }
 
 func newAskRig(t *testing.T, db *store.DB) *askRig {
@@ -43,7 +45,7 @@ func newAskRig(t *testing.T, db *store.DB) *askRig {
 		t.Fatal(err)
 	}
 	signer, _ := mail.NewSigner("e2e-secret")
-	addrs := mail.Addresses{Domain: "tidings.test", Signer: signer}
+	addrs := mail.Addresses{Domain: "tidings.test", Signer: signer, From: "checkins"}
 	set, err := templates.Parse(templates.Default())
 	if err != nil {
 		t.Fatal(err)
@@ -78,8 +80,12 @@ func newAskRig(t *testing.T, db *store.DB) *askRig {
 func (r *askRig) send(t *testing.T, from, to, subject, body string) (string, string, error) {
 	t.Helper()
 	r.seen++
-	raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <e2e-%d@example.com>\r\nMIME-Version: 1.0\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", from, to, subject, r.now.Format(time.RFC1123Z), r.seen, strings.ReplaceAll(body, "\n", "\r\n"))
+	thread := ""
+	if r.inReplyTo != "" {
+		thread, r.inReplyTo = "In-Reply-To: <"+r.inReplyTo+">\r\nReferences: <"+r.inReplyTo+">\r\n", ""
+	}
+	raw := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <e2e-%d@example.com>\r\n%sMIME-Version: 1.0\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", from, to, subject, r.now.Format(time.RFC1123Z), r.seen, thread, strings.ReplaceAll(body, "\n", "\r\n"))
 	c, err := smtp.Dial(r.addr)
 	if err != nil {
 		t.Fatal(err)
@@ -189,8 +195,15 @@ func TestAskEndToEnd(t *testing.T) {
 		if rem := r.outbox(t, "ask_reminder"); len(rem) != 1 || rem["chen@example.com"] == "" {
 			t.Fatalf("reminders %v, want Chen only", rem)
 		}
-		if st, _, _ := r.send(t, "chen@example.com", chen, "Re: Which city for the offsite?", "2"); st != store.InboundApplied {
-			t.Fatalf("Chen's answer: %s", st)
+		// Chen's client dropped Reply-To: the answer goes to the From
+		// address and finds his copy by In-Reply-To.
+		msgID := regexp.MustCompile(`(?m)^Message-Id: <([^>]+)>`).FindStringSubmatch(qs["chen@example.com"])
+		if msgID == nil {
+			t.Fatal("Chen's copy has no Message-Id")
+		}
+		r.inReplyTo = msgID[1]
+		if st, why, _ := r.send(t, "chen@example.com", "checkins@tidings.test", "Re: Which city for the offsite?", "2"); st != store.InboundApplied {
+			t.Fatalf("Chen's answer to the From address: %s %s", st, why)
 		}
 		res := r.outbox(t, "ask_results")
 		if len(res) != 3 {

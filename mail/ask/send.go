@@ -139,7 +139,7 @@ func (s *Service) askerMessageID(askID int64, step string) string {
 // questionMessageID is the Message-ID of a member's copy; reminders
 // reply to it.
 func (s *Service) questionMessageID(recipientID int64) string {
-	return "ask-copy." + strconv.FormatInt(recipientID, 10) + "." + s.addr.Signer.Token("ask-thread", recipientID) + "@" + s.addr.Domain
+	return s.addr.AnswerMessageID(recipientID)
 }
 
 // sendCopies queues the question (or reminder, or urgent FYI) to each of

@@ -131,7 +131,8 @@ type resolved struct {
 
 // resolve picks the primary recipient and, for a reply, loads its prompt.
 // A message to the From address counts as a reply to the prompt its
-// References or In-Reply-To name (see fromReference).
+// References or In-Reply-To name (see fromReference), or as an answer to
+// the copy of an ask they name (mail.Addresses.AnswerReference).
 func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (resolved, error) {
 	var r resolved
 	r.addr, r.rcpt, r.ok = p.primaryRecipient(in.Rcpt)
@@ -139,6 +140,8 @@ func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (reso
 		r.from = p.fromReference(in.Raw)
 		if r.from.found {
 			r.rcpt = mail.Recipient{Kind: mail.RcptReply, ID: r.from.promptID}
+		} else if rid, ok := p.opts.Addresses.AnswerReference(r.from.ids); ok {
+			r.rcpt = mail.Recipient{Kind: mail.RcptAnswer, ID: rid} // an ask's copy, Reply-To dropped
 		}
 	}
 	if r.ok && r.rcpt.Kind == mail.RcptReply {
