@@ -41,6 +41,7 @@ type AskResult struct {
 type AskRow struct {
 	Letter  string
 	Text    string
+	Label   string // Text cut or padded to the widest choice (24 at most), for text bars
 	Count   int
 	Percent int
 	Bar     string // 10 cells of █/░
@@ -113,13 +114,22 @@ func askResult(ctx context.Context, db *store.DB, a *store.Ask, loc *time.Locati
 			r.Answered++
 		}
 	}
+	width := 0
+	for _, c := range a.Choices {
+		width = max(width, min(len([]rune(c)), 24))
+	}
 	for i, n := range a.Tally(answers) {
 		pct, cells := 0, 0
 		if r.Answered > 0 {
 			pct = (n*100 + r.Answered/2) / r.Answered
 			cells = (n*askBar + r.Answered/2) / r.Answered
 		}
+		label := []rune(a.Choices[i])
+		if len(label) > width {
+			label = append(label[:width-1], '…')
+		}
 		r.Rows = append(r.Rows, AskRow{Letter: string(rune('A' + min(i, 25))), Text: a.Choices[i], Count: n, Percent: pct,
+			Label: string(label) + strings.Repeat(" ", width-len(label)),
 			Bar: strings.Repeat("█", cells) + strings.Repeat("░", askBar-cells)})
 	}
 	for _, ans := range answers {

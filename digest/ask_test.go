@@ -78,7 +78,7 @@ func TestAsksSection(t *testing.T) {
 			t.Fatalf("results %d, FYIs %d; want 2 and 2: %+v", len(asks.Results), len(asks.FYIs), asks)
 		}
 		r := renderAsks(t, asks)
-		for _, w := range []string{"ASKS", "Which city for the offsite? — asked by Ana Lima; 1 of 2 answered", "B) Porto  ██████████ 1",
+		for _, w := range []string{"ASKS", "Which city for the offsite? — asked by Ana Lima; 1 of 2 answered", "A) Lisbon ░░░░░░░░░░ 0", "B) Porto  ██████████ 1",
 			"• Ben Okafor: Secret reason of Ben", "Rate the retro — asked by Ana Lima; 1 of 2 answered, anonymous", "  • Secret reason of Ben",
 			"FYI", "New on-call rota — Ben Okafor", "  Starts Monday.", "Prod freeze — Ben Okafor", "(sent at once)"} {
 			if !strings.Contains(r.Text, w) {
