@@ -130,7 +130,7 @@ func askResult(ctx context.Context, db *store.DB, a *store.Ask, loc *time.Locati
 		}
 		r.Rows = append(r.Rows, AskRow{Letter: string(rune('A' + min(i, 25))), Text: a.Choices[i], Count: n, Percent: pct,
 			Label: string(label) + strings.Repeat(" ", width-len(label)),
-			Bar: strings.Repeat("█", cells) + strings.Repeat("░", askBar-cells)})
+			Bar:   strings.Repeat("█", cells) + strings.Repeat("░", askBar-cells)})
 	}
 	for _, ans := range answers {
 		c := strings.TrimSpace(ans.Comment)
