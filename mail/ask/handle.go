@@ -22,7 +22,12 @@ import (
 // non-nil only for store or rendering failures (the job retries).
 func (s *Service) Handle(ctx context.Context, tx *store.DB, in *store.InboundMessage, msg *reply.Message, rcpt mail.Recipient, dmarcPass bool) (status, reason string, err error) {
 	switch msg.Kind {
-	case reply.KindAutoReply, reply.KindBounce:
+	case reply.KindAutoReply:
+		if rcpt.Kind == mail.RcptAnswer {
+			return s.outOfOffice(ctx, tx, msg, rcpt.ID)
+		}
+		return store.InboundIgnored, fmt.Sprintf("ask: %s message", msg.Kind), nil
+	case reply.KindBounce:
 		return store.InboundIgnored, fmt.Sprintf("ask: %s message", msg.Kind), nil
 	}
 	switch rcpt.Kind {
@@ -309,4 +314,42 @@ func askerName(a *store.Ask) string {
 		return a.AskerName
 	}
 	return a.AskerEmail
+}
+
+// outOfOffice handles an automatic reply to a member's copy: never an
+// answer; when it comes from that member and names a return date, the
+// member is away until the end of that day (no reminder goes to them).
+func (s *Service) outOfOffice(ctx context.Context, tx *store.DB, msg *reply.Message, recipientID int64) (string, string, error) {
+	if msg.AutoReplyUntil == "" {
+		return store.InboundIgnored, "ask: auto-reply", nil
+	}
+	r, err := tx.AskRecipientByID(ctx, recipientID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.InboundIgnored, "ask: auto-reply", nil
+	} else if err != nil {
+		return "", "", fmt.Errorf("ask: auto-reply: %w", err)
+	}
+	m, err := tx.MemberByAddress(ctx, msg.From)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && m.ID != r.MemberID) {
+		return store.InboundIgnored, "ask: auto-reply from another address", nil
+	} else if err != nil {
+		return "", "", fmt.Errorf("ask: auto-reply: %w", err)
+	}
+	a, err := tx.AskByID(ctx, r.AskID)
+	if err != nil {
+		return "", "", fmt.Errorf("ask: auto-reply: %w", err)
+	}
+	team, err := tx.TeamByID(ctx, a.TeamID)
+	if err != nil {
+		return "", "", fmt.Errorf("ask: auto-reply: %w", err)
+	}
+	day, err := time.ParseInLocation("2006-01-02", msg.AutoReplyUntil, teamLoc(team, m))
+	if err != nil {
+		return store.InboundIgnored, "ask: auto-reply", nil
+	}
+	until := day.AddDate(0, 0, 1)
+	if err := tx.ChangeMember(ctx, m.ID, store.MemberChange{AwayUntil: &until}); err != nil {
+		return "", "", fmt.Errorf("ask: auto-reply: %w", err)
+	}
+	return store.InboundIgnored, "ask: auto-reply; member away until " + msg.AutoReplyUntil, nil
 }
