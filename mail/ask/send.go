@@ -35,10 +35,11 @@ type view struct {
 	Urgent       bool
 	Pending      bool
 	Reminder     bool
-	Count        int    // members asked
-	Digest       string // the team's digest schedule ("fri 17:00")
-	Deadline     string // in the reader's zone
-	DeadlineHTML string // the same with non-breaking spaces
+	Count        int      // members asked
+	Names        []string // their names, for the asker
+	Digest       string   // the team's digest schedule ("fri 17:00")
+	Deadline     string   // in the reader's zone
+	DeadlineHTML string   // the same with non-breaking spaces
 	// DefaultDeadline: the asker gave none.
 	DefaultDeadline bool
 	Attachments     []string // attached file names
@@ -106,6 +107,17 @@ func loadLoc(name string) *time.Location {
 func (s *Service) confirm(ctx context.Context, tx *store.DB, a *store.Ask, team *store.Team, count int, pending bool) error {
 	v := s.baseView(a, team)
 	v.Pending, v.Count = pending, count
+	rs, err := tx.AskRecipients(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("ask: confirm: %w", err)
+	}
+	for _, r := range rs {
+		m, err := tx.MemberByID(ctx, r.MemberID)
+		if err != nil {
+			return fmt.Errorf("ask: confirm: %w", err)
+		}
+		v.Names = append(v.Names, m.Name)
+	}
 	v.Subject = replySubject(a.Question)
 	v.Deadline, v.DeadlineHTML = deadline(a, team, "", false), deadline(a, team, "", true)
 	v.DefaultDeadline = a.DeadlineText == ""
