@@ -271,6 +271,14 @@ func (db *DB) SetAskStatus(ctx context.Context, id int64, from, to string) (bool
 	return res.RowsAffected == 1, wrap("set ask status", res.Error)
 }
 
+// ScheduleAsk sets ask id's deadline and reminder time (an ask confirmed
+// late is rescheduled from its confirmation).
+func (db *DB) ScheduleAsk(ctx context.Context, id int64, deadline, remindAt time.Time) error {
+	err := db.gorm.WithContext(ctx).Model(&Ask{}).Where("id = ?", id).
+		Updates(map[string]any{"deadline": deadline.UTC(), "remind_at": remindAt.UTC()}).Error
+	return wrap("schedule ask", err)
+}
+
 // MarkAskReminded records that ask id's reminders were queued, and reports
 // whether this call did it.
 func (db *DB) MarkAskReminded(ctx context.Context, id int64) (bool, error) {

@@ -221,6 +221,9 @@ func (s *Service) askerReply(ctx context.Context, tx *store.DB, in *store.Inboun
 			return store.InboundIgnored, fmt.Sprintf("ask %d was confirmed already", a.ID), err
 		}
 		a.Status = live
+		if err := s.reschedule(ctx, tx, a, team); err != nil {
+			return "", "", err
+		}
 		if err := s.launch(ctx, tx, a, team); err != nil {
 			return "", "", err
 		}
@@ -352,4 +355,22 @@ func (s *Service) outOfOffice(ctx context.Context, tx *store.DB, msg *reply.Mess
 		return "", "", fmt.Errorf("ask: auto-reply: %w", err)
 	}
 	return store.InboundIgnored, "ask: auto-reply; member away until " + msg.AutoReplyUntil, nil
+}
+
+// reschedule moves the reminder of an ask confirmed late to half-way
+// between now and the deadline, and a deadline already past to two
+// working days from now.
+func (s *Service) reschedule(ctx context.Context, tx *store.DB, a *store.Ask, team *store.Team) error {
+	if a.Kind == store.AskFYI {
+		return nil
+	}
+	now := s.now()
+	if !a.Deadline.After(now) {
+		a.Deadline, a.DeadlineText = reply.AddWorkingDays(now.In(loadLoc(team.Timezone)), 2).UTC(), ""
+	}
+	a.RemindAt = now.Add(a.Deadline.Sub(now) / 2).UTC()
+	if err := tx.ScheduleAsk(ctx, a.ID, a.Deadline, a.RemindAt); err != nil {
+		return fmt.Errorf("ask: reschedule: %w", err)
+	}
+	return nil
 }

@@ -108,9 +108,14 @@ func TestProofBeforeTrust(t *testing.T) {
 		if st, _ := e.deliver(t, eml("ben@example.com", e.addr.Asker(a.ID), "Re: Which city?", "", "yes", e.now), e.addr.Asker(a.ID), true); st != store.InboundQuarantined {
 			t.Errorf("confirmation by another member: %s", st)
 		}
-		e.now = e.now.Add(10 * time.Minute)
+		// Confirmed three days later, past the deadline: two working days
+		// from the confirmation, reminder half-way.
+		e.now = e.now.Add(72 * time.Hour)
 		if st, r := e.deliver(t, eml("ana@example.com", e.addr.Asker(a.ID), "Re: Which city?", sent[0].MessageID, "yes", e.now), e.addr.Asker(a.ID), false); st != store.InboundApplied {
 			t.Fatalf("confirmation: %s (%s)", st, r)
+		}
+		if b := lastAsk(t, db); !b.Deadline.Equal(time.Date(2026, 12, 8, 10, 0, 0, 0, time.UTC)) || !b.RemindAt.Equal(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)) {
+			t.Errorf("late confirmation: deadline %v, reminder %v", b.Deadline, b.RemindAt)
 		}
 		got := byTo(t, e.mailer.take())
 		if len(got) != 4 || got["ana@example.com"].Kind != "ask_confirm" || got["ben@example.com"].Kind != "ask_question" {
