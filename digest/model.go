@@ -26,6 +26,9 @@ type Digest struct {
 	Updates       []MemberUpdates
 	Meetings      []Meeting
 	OpenItems     []OwnerItems
+	// Asks are the asks closed and the FYIs received in the period
+	// (LoadAsks).
+	Asks Asks
 	// Leads are the team leads, to whom replies to the digest go.
 	Leads      []Person
 	Recipients []Person

@@ -129,7 +129,11 @@ func (s *Service) Load(ctx context.Context, teamID int64, p Period) (Digest, err
 	if err != nil {
 		return Digest{}, fmt.Errorf("digest: load: %w", err)
 	}
-	return Build(data, p, s.opts.Now()), nil
+	d := Build(data, p, s.opts.Now())
+	if d.Asks, err = LoadAsks(ctx, s.db, teamID, p); err != nil {
+		return Digest{}, err
+	}
+	return d, nil
 }
 
 // Render renders d for one recipient, times in their zone, with the

@@ -106,6 +106,9 @@ func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipi
 		}
 		return Recipient{Kind: box, ID: id}, nil
 	}
+	if r, ok, err := a.parseAskBox(box, ext, teamExists); ok {
+		return r, err
+	}
 	if a.From != "" && local == asciiLower(a.From) {
 		return Recipient{Kind: RcptFrom}, nil
 	}

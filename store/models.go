@@ -315,6 +315,6 @@ func models() []any {
 		&Team{}, &Member{}, &Membership{}, &CheckIn{}, &Prompt{}, &Update{},
 		&UpdateRevision{}, &InboundMessage{}, &MeetingNote{}, &ActionItem{},
 		&Digest{}, &Suppression{}, &OutboundMessage{}, &OutboundBody{}, &DeliveryAttempt{},
-		&Setting{},
+		&Setting{}, &Ask{}, &AskRecipient{}, &AskAnswer{},
 	}
 }

@@ -52,6 +52,7 @@ type ServerConfig struct {
 		CertFile string `yaml:"cert_file"`
 		KeyFile  string `yaml:"key_file"`
 	} `yaml:"tls"`
+	Asks AsksConfig `yaml:"asks"` // polls, feedback requests and FYIs (config_asks.go)
 	SMTP struct {
 		MaxMessageBytes int64    `yaml:"max_message_bytes"`
 		MaxRecipients   int      `yaml:"max_recipients"`

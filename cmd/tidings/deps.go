@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tidings-app/tidings/digest"
 	"github.com/tidings-app/tidings/mail"
+	"github.com/tidings-app/tidings/mail/ask"
 	"github.com/tidings-app/tidings/mail/inbound"
 	"github.com/tidings-app/tidings/mail/meeting"
 	"github.com/tidings-app/tidings/mail/outbound"
@@ -34,6 +35,7 @@ type deps struct {
 	templates *templates.Set
 	composer  *outbound.Composer
 	meetings  *meeting.Filer   // built once: it registers metrics
+	askSvc    *ask.Service     // built once
 	inbound   *inbound.Options // built once: the receiver and the processor share it
 }
 
@@ -161,8 +163,12 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 	if err != nil {
 		return inbound.Options{}, err
 	}
+	asks, err := d.asks()
+	if err != nil {
+		return inbound.Options{}, err
+	}
 	o := inbound.Options{
-		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Composer: d.composer, Templates: d.templates,
+		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Asks: asks, Composer: d.composer, Templates: d.templates,
 		MaxMessageBytes: s.SMTP.MaxMessageBytes, MaxRecipients: s.SMTP.MaxRecipients,
 		MaxConnections: s.SMTP.MaxConnections, ReadTimeout: time.Duration(s.SMTP.ReadTimeout),
 		WriteTimeout: time.Duration(s.SMTP.WriteTimeout), StoreTimeout: time.Duration(s.SMTP.StoreTimeout),

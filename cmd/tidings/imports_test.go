@@ -55,6 +55,8 @@ func forbidden(pkg, dep string) string {
 		return "mail never imports digest"
 	case top(pkg) == "digest" && top(dep) == "mail":
 		return "digest never imports mail (it declares its own Sender)"
+	case pkg == "mail/ask" && (dep == "mail/inbound" || dep == "mail/outbound" || dep == "mail/meeting"):
+		return "mail/ask imports only store, templates, mail and mail/reply"
 	case top(pkg) != "cmd" && top(dep) == "cmd":
 		return "nothing imports cmd"
 	}
@@ -69,6 +71,7 @@ func TestForbiddenRules(t *testing.T) {
 		{"store", "templates", true}, {"templates", "store", true}, {"mail/outbound", "digest", true},
 		{"digest", "mail", true}, {"digest", "mail/outbound", true}, {"mail/inbound", "store", false},
 		{"digest", "store", false}, {"cmd/tidings", "digest", false}, {"mail/inbound", "mail/reply", false},
+		{"mail/ask", "mail/outbound", true}, {"mail/ask", "mail/inbound", true}, {"mail/ask", "mail/reply", false},
 	} {
 		if got := forbidden(c.pkg, c.dep) != ""; got != c.bad {
 			t.Errorf("forbidden(%s, %s) = %v, want %v", c.pkg, c.dep, got, c.bad)

@@ -21,9 +21,10 @@ const maxParseInput = 64 << 20
 // newParseCmd builds `tidings parse`: read one message, print one JSON
 // object describing it. It needs no database.
 func newParseCmd() *cobra.Command {
-	var checkin, rcpt string
+	var checkin, rcpt, choices string
+	var multiple bool
 	cmd := &cobra.Command{
-		Use:   "parse [--checkin daily|weekly|FILE.yaml] [--rcpt ADDR] [FILE|-]",
+		Use:   "parse [--checkin daily|weekly|ask|FILE.yaml] [--rcpt ADDR] [FILE|-]",
 		Short: "Parse one email (reply, forward, bounce…) and print it as JSON",
 		Long: `Parse reads one RFC 5322 message from FILE (or standard input) and prints
 what Tidings understands of it as one JSON object: its kind, the new text,
@@ -31,6 +32,10 @@ answers to the check-in's questions, commands, a forwarded message, meeting
 decisions and action items, or bounce details.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			askMode := checkin == "ask"
+			if askMode {
+				checkin = "daily"
+			}
 			qs, err := loadCheckin(checkin)
 			if err != nil {
 				return &exitError{code: exUsage, msg: err.Error()}
@@ -43,6 +48,9 @@ decisions and action items, or bounce details.`,
 			if err != nil {
 				return &exitError{code: exDataErr, msg: err.Error()}
 			}
+			if askMode {
+				return writeAskParse(cmd.OutOrStdout(), msg, choices, multiple)
+			}
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetEscapeHTML(false)
 			enc.SetIndent("", "  ")
@@ -51,6 +59,8 @@ decisions and action items, or bounce details.`,
 	}
 	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, or a YAML file with questions: [{key, text, aliases}]")
 	cmd.Flags().StringVar(&rcpt, "rcpt", "", "envelope recipient (default: the To header)")
+	cmd.Flags().StringVar(&choices, "choices", "", "with --checkin ask: the ask's choices, comma-separated, to read the message as a vote")
+	cmd.Flags().BoolVar(&multiple, "multiple", false, "with --checkin ask --choices: the ask takes several choices")
 	return cmd
 }
 

@@ -46,6 +46,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newInboundCmd(a),
 		newUpdatesCmd(a),
 		newMeetingsCmd(a),
+		newAsksCmd(a),
 		newPromptsCmd(a),
 		newHealthcheckCmd(a),
 	)

@@ -42,6 +42,8 @@ func (j *job) apply(ctx context.Context) (status, reason string, err error) {
 		return j.applyFrom(ctx)
 	case mail.RcptBounce:
 		return j.applyBounce(ctx)
+	case mail.RcptAsk, mail.RcptFYI, mail.RcptAnswer, mail.RcptAsker:
+		return j.applyAsk(ctx)
 	case mail.RcptMeetings, mail.RcptConfirm:
 		if j.p.opts.Filer == nil {
 			return store.InboundIgnored, "meetings not configured", nil

@@ -62,6 +62,8 @@ type Options struct {
 
 	// Filer files meeting summaries; nil keeps them as ignored.
 	Filer MeetingFiler
+	// Asks handles asks, answers and FYIs; nil keeps them as ignored.
+	Asks AskHandler
 	// Composer renders the reply to a member's "help" (the list of
 	// commands), queued with store.QueueOutbound; nil answers nothing and
 	// only notes the request in the message's reason.

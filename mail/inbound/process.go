@@ -132,7 +132,8 @@ type resolved struct {
 
 // resolve picks the primary recipient and, for a reply, loads its prompt.
 // A message to the From address counts as a reply to the prompt its
-// References or In-Reply-To name (see fromReference).
+// References or In-Reply-To name (see fromReference), or as an answer to
+// the copy of an ask they name (mail.Addresses.AnswerReference).
 func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (resolved, error) {
 	var r resolved
 	r.addr, r.rcpt, r.ok = p.primaryRecipient(in.Rcpt)
@@ -140,6 +141,8 @@ func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (reso
 		r.from = p.fromReference(in.Raw)
 		if r.from.found {
 			r.rcpt = mail.Recipient{Kind: mail.RcptReply, ID: r.from.promptID}
+		} else if rid, ok := p.opts.Addresses.AnswerReference(r.from.ids); ok {
+			r.rcpt = mail.Recipient{Kind: mail.RcptAnswer, ID: rid} // an ask's copy, Reply-To dropped
 		}
 	}
 	if r.ok && r.rcpt.Kind == mail.RcptReply {
@@ -153,10 +156,12 @@ func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (reso
 }
 
 // primaryRecipient picks the recipient that decides what a message is:
-// a reply address first, then a bounce address, a note's confirmation
-// address, meetings, the From address, postmaster.
+// a reply address first, then a bounce address, an ask answer or asker
+// thread, a note's confirmation address, ask, fyi, meetings, the From
+// address, postmaster.
 func (p *Processor) primaryRecipient(rcpts []string) (string, mail.Recipient, bool) {
-	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptConfirm, mail.RcptMeetings, mail.RcptFrom, mail.RcptPostmaster}
+	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptAnswer, mail.RcptAsker, mail.RcptConfirm, mail.RcptAsk, mail.RcptFYI,
+		mail.RcptMeetings, mail.RcptFrom, mail.RcptPostmaster}
 	best, bestAddr, found := mail.Recipient{}, "", false
 	for _, a := range rcpts {
 		r, err := p.opts.Addresses.Parse(a, nil)

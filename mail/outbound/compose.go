@@ -45,6 +45,8 @@ type Message struct {
 	References []string // Message-IDs without angle brackets, oldest first
 	// Headers are extra fields (Auto-Submitted, List-Unsubscribe, …).
 	Headers []Header
+	// Attachments, when any, make the message multipart/mixed.
+	Attachments []Attachment
 }
 
 // DKIM configures signing; see LoadDKIMKey.
@@ -106,7 +108,11 @@ func (c *Composer) Compose(m Message) (raw []byte, messageID string, err error) 
 	}
 	h := c.header(m)
 	var b bytes.Buffer
-	if err := writeBody(&b, h, m); err != nil {
+	write := writeBody
+	if len(m.Attachments) > 0 {
+		write = writeMixed
+	}
+	if err := write(&b, h, m); err != nil {
 		return nil, "", fmt.Errorf("outbound: compose: %w", err)
 	}
 	raw = b.Bytes()
