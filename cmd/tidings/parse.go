@@ -29,7 +29,10 @@ func newParseCmd() *cobra.Command {
 		Long: `Parse reads one RFC 5322 message from FILE (or standard input) and prints
 what Tidings understands of it as one JSON object: its kind, the new text,
 answers to the check-in's questions, commands, a forwarded message, meeting
-decisions and action items, or bounce details.`,
+decisions and action items, or bounce details. "removed" lists what was
+neither an answer nor quoted history (greeting, sign-off, signature,
+banner, footer); "unsure" says why the parser had to guess (empty when it
+did not). See docs/reply-understanding.md.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			askMode := checkin == "ask"

@@ -55,3 +55,42 @@ func TestParseCommandErrors(t *testing.T) {
 		t.Error("missing file accepted")
 	}
 }
+
+// TestParseCommandRemovedAndUnsure checks the removed and unsure fields:
+// arrays always, filled when a signature without "-- " was cut.
+func TestParseCommandRemovedAndUnsure(t *testing.T) {
+	ctx := context.Background()
+	signed := strings.Replace(gmailReply, "Blockers: waiting on VPN access\r\n\r\n",
+		"Blockers: none\r\n\r\nThanks,\r\nAna Lima\r\nStaff Engineer | Acme GmbH\r\nM: +49 170 1234567\r\n\r\n", 1)
+	for _, tc := range []struct {
+		name, msg   string
+		kinds       string
+		unsure, blk bool
+	}{
+		{"plain", gmailReply, "", false, true},
+		{"signed", signed, "signoff signature", true, false},
+	} {
+		out, errs, code := run(t, ctx, tc.msg, "parse", "-")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.name, code, errs)
+		}
+		var got struct {
+			HasBlocker bool                    `json:"has_blocker"`
+			Removed    []struct{ Kind string } `json:"removed"`
+			Unsure     []string                `json:"unsure"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%s: not JSON: %v", tc.name, err)
+		}
+		if !strings.Contains(out, `"removed": [`) || !strings.Contains(out, `"unsure": [`) {
+			t.Errorf("%s: removed/unsure not printed as arrays:\n%s", tc.name, out)
+		}
+		var kinds []string
+		for _, r := range got.Removed {
+			kinds = append(kinds, r.Kind)
+		}
+		if strings.Join(kinds, " ") != tc.kinds || (len(got.Unsure) > 0) != tc.unsure || got.HasBlocker != tc.blk {
+			t.Errorf("%s: removed %v, unsure %q, has_blocker %v", tc.name, kinds, got.Unsure, got.HasBlocker)
+		}
+	}
+}

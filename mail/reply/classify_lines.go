@@ -91,7 +91,7 @@ func classifyLine(lines []string, i int) (lineKind, int) {
 	if n := addressAttribution(lines, i); n > 0 {
 		return lAttrib, n
 	}
-	if reAttribNoColon.MatchString(strings.TrimSpace(s)) && quoteFollows(lines, i+1) {
+	if quoteFollows(lines, i+1) && strings.ContainsAny(s, "0123456789") && hasAttribVerb(s) && reAttribNoColon.MatchString(strings.TrimSpace(s)) {
 		return lAttrib, 1
 	}
 	return lText, 1
@@ -115,7 +115,7 @@ var (
 	reDateTime = regexp.MustCompile(`\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{1,4}.{0,20}\d{1,2}[:.]\d\d`)
 	// reAttribNoColon is "Op 24-11-2026 om 09:12 schreef Tidings", "Am …
 	// schrieb Ana": an opener, a date, the verb and a short name, no colon.
-	reAttribNoColon = regexp.MustCompile(`(?i)^(?:` + attribOpeners + `)\s.*\d.*\s(?:` + attribVerbs + `)(?:\s+\S+){1,6}$`)
+	reAttribNoColon = regexp.MustCompile(`(?i)^(?:` + attribOpenersMore + `)\s.*\d.*\s(?:` + attribVerbs + `|` + attribVerbsMore + `)(?:\s+\S+){1,6}$`)
 	// reEmailInAngles is "<ana@example.com>".
 	reEmailInAngles = regexp.MustCompile(`<[^<>\s@]+@[^<>\s]+>`)
 	// reOneLineHeader is an Outlook header block run together on one line:

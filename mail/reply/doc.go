@@ -7,8 +7,11 @@
 // cut history is still searched for forwards, and kept as "> " lines when
 // the member answered between quoted questions),
 // trimming of quoted history, attribution lines, forwarded header blocks,
-// signatures, mobile footers and disclaimers, splitting the new text into
-// answers to a check-in's questions, commands ("skip", "ooo until Dec 3",
+// signatures (with or without a "-- " line), sign-offs, greetings,
+// external-sender banners, mobile footers and disclaimers (reported in
+// Message.Removed), splitting the new text into answers to a check-in's
+// questions by headings or, in prose, by cue words per language (cues.go;
+// guesses are reported in Message.Unsure), commands ("skip", "ooo until Dec 3",
 // "done: rollout doc"), classification (reply, auto-reply, bounce, forward,
 // meeting summary, command, empty), delivery status notifications and
 // meeting notes (decisions and action items).

@@ -7,24 +7,23 @@ import (
 )
 
 // Verbs that end or carry an attribution line ("… wrote:"), by language.
-const attribVerbs = `wrote|writes|a\s+écrit|nous\s+a\s+dit|escribió|escreveu|schrieb|schrieben\s+Sie|geschrieben|ha\s+scritto|scrisse|schreef|het\s+volgende\s+geschreven|skrev|skriver|napisał\(a\)|napisała|napisał|pisze|napsal\(a\)|napsala|napsal|napísal\(a\)|napísala|napísal|написал\(а\)|написала|написал|написав|написа|пише|kirjoitti|írta|ezt\s+írta|yazdı|şunu\s+yazdı|ha\s+escrit|va\s+escriure|a\s+scris|έγραψε|כתב\(ה\)|כתבה|כתב|كتب|작성|のメッセージ|đã\s+viết|viết|เขียนว่า|เขียน|menulis|ने\s+लिखा|लिखा|je\s+napisao|je\s+napisala|je\s+napisal|rašė|rakstīja|kirjutas|نوشت`
+const attribVerbs = `wrote|writes|a\s+écrit|nous\s+a\s+dit|escribió|escreveu|schrieb|schrieben\s+Sie|geschrieben|ha\s+scritto|scrisse|schreef|het\s+volgende\s+geschreven|skrev|skriver|napisał\(a\)|napisała|napisał|pisze|napsal|написал\(а\)|написала|написал|написав|пишет|пише|kirjoitti|írta|yazdı`
+
+// attribVerbsMore are the attribution verbs of further languages (Czech,
+// Slovak, Catalan, Romanian, Greek, Hebrew, Arabic, Korean, Japanese Apple
+// Mail, Vietnamese, Thai, Indonesian, Hindi, Croatian, Baltic, Persian):
+// their regexps run only when one of them occurs in the line.
+const attribVerbsMore = `napsal\(a\)|napsala|napísal\(a\)|napísala|napísal|написа|ezt\s+írta|şunu\s+yazdı|ha\s+escrit|va\s+escriure|a\s+scris|έγραψε|כתב\(ה\)|כתבה|כתב|كتب|작성|のメッセージ|đã\s+viết|viết|เขียนว่า|เขียน|menulis|ने\s+लिखा|लिखा|je\s+napisao|je\s+napisala|je\s+napisal|rašė|rakstīja|kirjutas|نوشت`
 
 // Words that open an attribution line ("On …", "Am …", "Le …").
-const attribOpeners = `on|at|am|le|el|em|il|il\s+giorno|op|den|dnia|w\s+dniu|dňa|dne|в|у|pada|på|pe|în|στις|στο|ב-?|في|vào|lúc|เมื่อ|tanggal|kl\.`
+const attribOpeners = `on|at|am|le|el|em|il|il\s+giorno|op|den|dnia|w\s+dniu|dňa|в|у|pada|på`
+
+// attribOpenersMore are openers of further languages ("Dne", "Pe", "Στις").
+const attribOpenersMore = attribOpeners + `|dne|pe|în|στις|στο|ב-?|في|vào|lúc|เมื่อ|tanggal|kl\.`
 
 var (
-	// "On Tue, 24 Nov 2026 at 09:00, Ana <a@x> wrote:" and the same shape in
-	// other languages, verb last.
-	reAttribOpenerVerbLast = regexp.MustCompile(`(?i)^(?:` + attribOpeners + `)\s.*\d.*[\s"'>)\]](?:` + attribVerbs + `)\s*(?:[:：]|-{2,})?\s*$`)
-	// "Am 24.11.2026 um 09:00 schrieb Ana <a@x>:", verb before the name.
-	reAttribOpenerVerbName = regexp.MustCompile(`(?i)^(?:` + attribOpeners + `)\s.*\d.*\s(?:` + attribVerbs + `)\s.+[:：]\s*$`)
-	// "24 нояб. 2026 г. Ana <a@x> написал:", "tir. 24. nov. 2026 kl. 09.00
-	// skrev Ana <a@x>:": a date first.
-	reAttribDateFirst = regexp.MustCompile(`(?i)^[^\s\d]{0,15}[,.]?\s*\d.*[\s"'>)\]](?:` + attribVerbs + `)(?:\s.*)?[:：]\s*$`)
 	// CJK: "在 2026年11月24日 … 写道：".
 	reAttribCJK = regexp.MustCompile(`^(?:在|於|于)?.*\d.*(?:写道|寫道|が書きました)\s*[:：]?\s*$`)
-	// "Ana <a@x> wrote:", "ana via Tidings wrote:".
-	reAttribSomeoneWrote = regexp.MustCompile(`(?i)^.*(?:@|\svia\s).*[\s"'>)\]](?:` + attribVerbs + `)\s*[:：]?\s*$`)
 	// "Ana <a@x> schrieb am Di., 24. Nov. 2026 um 09:00 Uhr:".
 	reAttribWroteOn = regexp.MustCompile(`(?i)^.+\s(?:wrote|schrieb|a\s+écrit|escribió|escreveu|skrev)\s+(?:on|am|le|el|em|den)\s.*\d.*[:：]\s*$`)
 	// "2026-11-24 9:00 GMT+01:00 Ana <a@x>:", "2026年11月24日(火) 9:00 Ana <a@x>:".
@@ -34,15 +33,14 @@ var (
 	// "2016-03-03 17:21 GMT+01:00 Some One".
 	reAttribISOGMT = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d?:\d\d GMT[+-]\d\d:\d\d [\pL\s.'-]+$`)
 	// Lines that may begin an attribution wrapped over several lines.
-	reAttribStart = regexp.MustCompile(`(?i)^(?:(?:` + attribOpeners + `)\s|\d|[^\s\d]{1,15},?\s+\d|.*<\S*$|.*\s(?:wrote|schrieb)\s+(?:on|am)\s)`)
+	reAttribStart = regexp.MustCompile(`(?i)^(?:(?:` + attribOpenersMore + `)\s|\d|[^\s\d]{1,15},?\s+\d|.*<\S*$|.*\s(?:wrote|schrieb)\s+(?:on|am)\s)`)
 
 	reAttribWroteOnStart = regexp.MustCompile(`(?i)\s(?:wrote|schrieb)\s+(?:on|am)\s`)
 
-	attribRegexps = []*regexp.Regexp{
-		reAttribOpenerVerbLast, reAttribOpenerVerbName, reAttribDateFirst,
-		reAttribCJK, reAttribSomeoneWrote, reAttribWroteOn, reAttribDateEmail,
-		reAttribISOGMT, reMuttAttrib,
-	}
+	attribRegexps = append(attribShapes(attribOpeners, attribVerbs),
+		reAttribCJK, reAttribWroteOn, reAttribDateEmail, reAttribISOGMT, reMuttAttrib)
+	// attribRegexpsMore are the same shapes for attribVerbsMore.
+	attribRegexpsMore = attribShapes(attribOpenersMore, attribVerbsMore)
 )
 
 // Forwarded-message and original-message markers.
@@ -103,6 +101,21 @@ var (
 	reDisclaimer   = regexp.MustCompile(`(?i)^\W*(?:disclaimer|confidentiality\s+notice|confidential|this\s+(?:e-?mail|message|communication|transmission)\b.*\b(?:confidential|privileged|intended\s+(?:solely|only|for))|the\s+information\s+(?:contained\s+)?in\s+this\s+(?:e-?mail|message).*\b(?:confidential|privileged|intended)|diese\s+(?:e-?mail|nachricht)\s+(?:enthält|kann)\s.*vertraulich|ce\s+(?:message|courriel|e-?mail)\s.*confidenti|este\s+(?:mensaje|correo|e-?mail)\s.*confidencial|questo\s+messaggio\s.*riservat|dit\s+bericht\s.*vertrouwelijk|aviso\s+legal|avís\s+legal|avertissement|mentions\s+légales|haftungsausschluss|rechtliche[rn]?\s+hinweis|vertraulichkeitshinweis|treść\s+tej\s+wiadomości|ta\s+wiadomość\s.*poufn|esta\s+mensagem\s.*confidencia|aquest\s+missatge\s.*confidencia|denne\s+(?:e-?mail|meddelelse|melding)\s.*fortrolig|detta\s+(?:e-?post|meddelande)\s.*konfidentiell|tämä\s+viesti\s.*luottamuksellinen|bu\s+e-?posta\s.*gizli|ez\s+az\s+e-?mail\s.*bizalmas|tato\s+zpráva\s.*důvěrn|το\s+παρόν\s.*εμπιστευτικ|ההודעה\s.*סודי|هذه\s+الرسالة\s.*سري|この(?:メール|電子メール).*機密|本邮件.*保密|本郵件.*保密|이\s+메일.*기밀|acest\s+mesaj\s.*confidențial)`)
 )
 
+// attribShapes compiles the attribution shapes that hold a verb, for one
+// list of openers and verbs:
+//   - "On Tue, 24 Nov 2026 at 09:00, Ana <a@x> wrote:", verb last;
+//   - "Am 24.11.2026 um 09:00 schrieb Ana <a@x>:", verb before the name;
+//   - "24 нояб. 2026 г. Ana <a@x> написал:", a date first;
+//   - "Ana <a@x> wrote:", "ana via Tidings wrote:".
+func attribShapes(openers, verbs string) []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`(?i)^(?:` + openers + `)\s.*\d.*[\s"'>)\]](?:` + verbs + `)\s*(?:[:：]|-{2,})?\s*$`),
+		regexp.MustCompile(`(?i)^(?:` + openers + `)\s.*\d.*\s(?:` + verbs + `)\s.+[:：]\s*$`),
+		regexp.MustCompile(`(?i)^[^\s\d]{0,15}[,.]?\s*\d.*[\s"'>)\]](?:` + verbs + `)(?:\s.*)?[:：]\s*$`),
+		regexp.MustCompile(`(?i)^.*(?:@|\svia\s).*[\s"'>)\]](?:` + verbs + `)\s*[:：]?\s*$`),
+	}
+}
+
 // isAttribution reports whether s (one line, or several joined) reads as an
 // attribution line such as "On … wrote:".
 func isAttribution(s string) bool {
@@ -114,12 +127,19 @@ func isAttribution(s string) bool {
 		return false
 	}
 	res := attribRegexps
-	if !hasAttribVerb(s) {
+	if !hasEnding(s, attribEndings) {
 		res = attribVerbless
 	}
 	for _, re := range res {
 		if re.MatchString(s) {
 			return true
+		}
+	}
+	if hasEnding(s, attribEndingsMore) {
+		for _, re := range attribRegexpsMore {
+			if re.MatchString(s) {
+				return true
+			}
 		}
 	}
 	return false
@@ -132,8 +152,13 @@ var attribVerbless = []*regexp.Regexp{reAttribCJK, reAttribDateEmail, reAttribIS
 // verb ("wrote", "écrit", "작성"): a cheap necessary condition for the
 // regexps that need one.
 func hasAttribVerb(s string) bool {
+	return hasEnding(s, attribEndings) || hasEnding(s, attribEndingsMore)
+}
+
+// hasEnding reports whether s, lower-cased, contains one of endings.
+func hasEnding(s string, endings []string) bool {
 	l := strings.ToLower(s)
-	for _, e := range attribEndings {
+	for _, e := range endings {
 		if strings.Contains(l, e) {
 			return true
 		}
@@ -152,14 +177,19 @@ func isDigits(s string) bool {
 
 // attribEndings are the last words of the attribution verbs ("wrote",
 // "écrit", "napisał(a)"), lower case.
-var attribEndings = func() []string {
+var (
+	attribEndings     = endingsOf(attribVerbs)
+	attribEndingsMore = endingsOf(attribVerbsMore)
+)
+
+func endingsOf(verbs string) []string {
 	var out []string
-	for _, v := range strings.Split(attribVerbs, "|") {
+	for _, v := range strings.Split(verbs, "|") {
 		f := strings.Split(v, `\s+`)
 		out = append(out, strings.NewReplacer(`\(`, "(", `\)`, ")").Replace(f[len(f)-1]))
 	}
 	return out
-}()
+}
 
 // mayBeAttribution is a cheap necessary condition for isAttribution's
 // regexps on a trimmed line: every attribution ends with a colon, "--",
@@ -183,6 +213,11 @@ func mayBeAttribution(s string) bool {
 	}
 	word := strings.ToLower(s[i+1:])
 	for _, e := range attribEndings {
+		if word == e {
+			return true
+		}
+	}
+	for _, e := range attribEndingsMore {
 		if word == e {
 			return true
 		}

@@ -16,7 +16,7 @@ func attribRegexpsMatch(s string) bool {
 	if len(s) < 8 || len(s) > 400 {
 		return false
 	}
-	for _, re := range attribRegexps {
+	for _, re := range append(append([]*regexp.Regexp(nil), attribRegexps...), attribRegexpsMore...) {
 		if re.MatchString(s) {
 			return true
 		}

@@ -104,7 +104,7 @@ func proseSpans(lines []string, qs []Question) (spans []span, greeting []string,
 					if strings.TrimSpace(l[se[0]:se[1]]) == "" {
 						continue
 					}
-				} else if reGreetingLine.MatchString(strings.TrimSpace(l[se[0]:se[1]])) {
+				} else if isGreetingLine(strings.TrimSpace(l[se[0]:se[1]])) {
 					greeting = append(greeting, strings.TrimSpace(l[se[0]:se[1]]))
 					continue
 				}

@@ -147,6 +147,7 @@ const (
 	scWeakName                 // looks like a name, not known to be the sender's
 	scContact                  // phone, URL, address, title, company, pronouns, legal line
 	scShort                    // another short line, part of a block only after an anchor
+	scLink                     // a line of links only: contact after an anchor, an answer's links without one
 )
 
 // classifySig says what a line at the end of the new text looks like.
@@ -161,6 +162,9 @@ func classifySig(line string, who *sender, qs []Question) sigClass {
 	case who.isName(t):
 		return scName
 	case isContactLine(t):
+		if linksOnly(t) {
+			return scLink
+		}
 		return scContact
 	}
 	if _, _, ok := heading(t, qs, nil); ok {
@@ -298,4 +302,21 @@ func mayBeCompany(t string) bool {
 		}
 	}
 	return false
+}
+
+// linksOnly reports whether a contact line holds nothing but web links
+// ("https://github.com/acme/repo/pull/12"): no address, phone number,
+// label, handle, pronouns or company.
+func linksOnly(t string) bool {
+	digits := 0
+	for i := 0; i < len(t); i++ {
+		if t[i] >= '0' && t[i] <= '9' {
+			digits++
+		}
+	}
+	if strings.Contains(t, "@") || digits >= 7 && rePhone.MatchString(t) || strings.ContainsAny(t, "|·•") ||
+		reContactLabel.MatchString(t) || rePronouns.MatchString(t) || mayBeCompany(t) && reCompany.MatchString(t) {
+		return false
+	}
+	return strings.Contains(t, "://") || strings.Contains(t, "www.") || hasDomainDot(t)
 }

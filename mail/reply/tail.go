@@ -65,7 +65,7 @@ func markGreeting(lines []string, kinds []lineKind) *Removed {
 		return nil
 	}
 	t := strings.TrimSpace(strings.Trim(strings.TrimSpace(lines[first]), "*_"))
-	if len(t) > 80 || !reGreetingLine.MatchString(t) && !reNameComma.MatchString(t) {
+	if len(t) > 80 || !isGreetingLine(t) && !reNameComma.MatchString(t) {
 		return nil
 	}
 	kinds[first] = lGreeting
@@ -116,12 +116,13 @@ func markTail(lines []string, kinds []lineKind, who *sender, qs []Question) clos
 				p = k
 			}
 		case scContact:
-			n, short := 0, false
+			n, links, short := 0, 0, false
 			for _, r := range run[k:] {
 				n += b2i(r.c == scContact)
+				links += b2i(r.c == scLink)
 				short = short || r.c == scShort
 			}
-			if n >= 2 && !short {
+			if n >= 1 && n+links >= 2 && !short { // two contact lines, not only links (see scLink)
 				p = k
 			}
 		}
@@ -165,6 +166,8 @@ func markTail(lines []string, kinds []lineKind, who *sender, qs []Question) clos
 	if len(sig) > 0 {
 		c.removed = append(c.removed, Removed{Kind: "signature", Text: strings.Join(sig, "\n")})
 		c.unsure = "removed a signature without a \"-- \" line: " + sig[0]
+	} else if run[p].c == scWeakName && p == len(run)-1 {
+		c.unsure = "took the last line for a name: " + off[0]
 	}
 	return c
 }
@@ -241,4 +244,20 @@ func mayBeBanner(s string) bool {
 		}
 	}
 	return false
+}
+
+// reGreetingPhrase is a greeting of two words or more ("Good morning",
+// "Hallo zusammen"), which may stand without punctuation.
+var reGreetingPhrase = regexp.MustCompile(`(?i)^(?:good\s+(?:morning|afternoon|evening)|hi\s+(?:all|team|everyone)|hello\s+(?:all|team|everyone)|guten\s+(?:morgen|tag)|hallo\s+zusammen|hi\s+zusammen|buenos\s+días|bom\s+dia|dzień\s+dobry|dobrý\s+den|god\s+morgon|good\s+day)\b`)
+
+// isGreetingLine reports whether t is a greeting alone: a greeting word
+// and up to three more words, ending with punctuation ("Morning,"), or at
+// most two words ("Hi Lena"), or a greeting phrase ("Good morning team").
+// "Morning standup moved" is not one.
+func isGreetingLine(t string) bool {
+	if !reGreetingLine.MatchString(t) {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(t)
+	return strings.ContainsRune(",!.:;?—–-", last) || len(strings.Fields(t)) <= 2 || reGreetingPhrase.MatchString(t)
 }
