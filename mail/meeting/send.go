@@ -25,6 +25,8 @@ type confirmData struct {
 	Decisions []string
 	Items     []confirmItem
 	Teams     []teamChoice // meeting_ask_team
+
+	dedupKey string // overrides the message's idempotency key (meeting_pending)
 }
 
 type confirmItem struct {
@@ -97,6 +99,9 @@ func (f *Filer) send(ctx context.Context, tx *store.DB, kind string, in *store.I
 	}
 	out := Outgoing{DedupKey: kind + ":" + strconv.FormatInt(in.ID, 10), Kind: kind, To: msg.From,
 		Subject: r.Subject, Text: r.Text, HTML: r.HTML}
+	if d.dedupKey != "" {
+		out.DedupKey = d.dedupKey
+	}
 	if id := strings.Trim(msg.MessageID, "<>"); id != "" {
 		out.InReplyTo, out.References = id, []string{id}
 	}
