@@ -40,14 +40,30 @@ func itemTeam(n *MeetingNote) *int64 {
 	return n.TeamID
 }
 
-// CountPendingNotes returns how many notes from address (ForwardedBy,
-// compared case-insensitively) are pending and were created at or after
-// since: the filer asks for confirmation only a few times a day per
-// address, so forged notes cannot flood a member with requests.
-func (db *DB) CountPendingNotes(ctx context.Context, address string, since time.Time) (int, error) {
+// CountUnprovenNotes returns how many notes from address (ForwardedBy,
+// compared case-insensitively) created at or after since arrived without
+// DMARC proof (pending, confirmed or discarded since): the filer asks for
+// confirmation only a few times a day per address, so forged notes
+// cannot flood a member with requests. Rows are never deleted, so the
+// count only grows during a day.
+func (db *DB) CountUnprovenNotes(ctx context.Context, address string, since time.Time) (int, error) {
 	var n int64
 	err := db.gorm.WithContext(ctx).Model(&MeetingNote{}).
-		Where("status = ? AND LOWER(forwarded_by) = LOWER(?) AND created_at >= ?", NotePending, address, since.UTC()).
+		Where("LOWER(forwarded_by) = LOWER(?) AND created_at >= ? AND status <> ? AND (proof IS NULL OR proof <> ?)",
+			address, since.UTC(), NoteQuarantined, ProofDMARC).
 		Count(&n).Error
-	return int(n), wrap("count pending notes", err)
+	return int(n), wrap("count unproven notes", err)
+}
+
+// LockMember holds a row lock on member id until the transaction ends
+// (PostgreSQL; SQLite runs one transaction at a time anyway), so that
+// work counted per member, such as confirmation requests, is not raced
+// by a concurrent transaction. Call it inside InTx.
+func (db *DB) LockMember(ctx context.Context, id int64) error {
+	if !db.postgres {
+		return nil
+	}
+	var got int64
+	err := db.gorm.WithContext(ctx).Raw("SELECT id FROM members WHERE id = ? FOR UPDATE", id).Scan(&got).Error
+	return wrap("lock member", err)
 }

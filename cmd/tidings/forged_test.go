@@ -63,13 +63,20 @@ func forgedNote(t *testing.T) {
 			"Action items\r\n- %s: %s by Friday\r\n", f.from, f.to, i, now().Format(time.RFC1123Z), f.owner, forgedPayroll))
 	}
 	waitProcessed(t, s.svc.db, len(forged))
-	reqs := sink.WaitFor(2+len(forged), 30*time.Second)[2:]
+	// Confirmation requests go to the forged From addresses only, at
+	// most three a day each.
 	var want, got []string
 	for _, f := range forged {
-		want = append(want, strings.Trim(f.from[strings.Index(f.from, "<"):], "<>"))
+		if a := strings.Trim(f.from[strings.Index(f.from, "<"):], "<>"); !slices.Contains(want, a) {
+			want = append(want, a)
+		}
 	}
+	waitQueueDrained(t, s.svc.db)
+	reqs := sink.Messages()[2:]
 	for _, m := range reqs {
-		got = append(got, m.To...)
+		if !slices.Contains(got, m.To[0]) {
+			got = append(got, m.To[0])
+		}
 		if !strings.Contains(m.Header("Subject"), "confirm") || !strings.HasPrefix(strings.Trim(m.Header("Reply-To"), "<>"), "confirm+") {
 			t.Errorf("mail after the forgery to %v: subject %q reply-to %q, want a confirmation request",
 				m.To, m.Header("Subject"), m.Header("Reply-To"))
@@ -83,12 +90,13 @@ func forgedNote(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("confirmation requests went to %v, want the forged From addresses %v", got, want)
 	}
+	base := len(sink.Messages())
 
 	clock.Store(due.Add(4 * time.Hour).UnixNano())
 	if _, err := s.svc.prompter.SendDue(ctx, now()); err != nil {
 		t.Fatal(err)
 	}
-	sink.WaitFor(2+len(forged)+2, 30*time.Second) // the two prompts
+	sink.WaitFor(base+2, 30*time.Second) // the two prompts
 	dig, err := s.svc.deps.digestService()
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +105,7 @@ func forgedNote(t *testing.T) {
 	if _, err := dig.Send(ctx, team.ID, "", digest.SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	all := sink.WaitFor(2+len(forged)+4, 30*time.Second)
+	all := sink.WaitFor(base+4, 30*time.Second)
 	delivered := 0
 	for _, m := range all {
 		if strings.Contains(string(m.Data), "payroll") || strings.Contains(textPart(t, m.Data), "payroll") {
@@ -136,6 +144,28 @@ func waitProcessed(t *testing.T, db *store.DB, n int) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("processed %d of %d inbound messages (%v)", done, n, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitQueueDrained waits until no outbound message is queued or being
+// sent.
+func waitQueueDrained(t *testing.T, db *store.DB) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		q, err := db.FindOutbound(context.Background(), store.OutboundFilter{Status: store.OutboundQueued})
+		if err == nil {
+			var sending []store.OutboundMessage
+			sending, err = db.FindOutbound(context.Background(), store.OutboundFilter{Status: store.OutboundSending})
+			q = append(q, sending...)
+		}
+		if err == nil && len(q) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d outbound messages still queued (%v)", len(q), err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -27,13 +27,10 @@ func dmarcPassed(in *store.InboundMessage) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(in.DMARC)), "pass")
 }
 
-// At most maxRequests confirmation requests go to one address per
-// requestWindow: more pending notes are kept without asking, so a flood
-// of forgeries costs the member a few mails, not one per forgery.
-const (
-	maxRequests   = 3
-	requestWindow = 24 * time.Hour
-)
+// At most maxRequests confirmation requests go to one address per UTC
+// day: more pending notes are kept without asking, so a flood of
+// forgeries costs the member a few mails, not one per forgery.
+const maxRequests = 3
 
 // maxPendingTitle bounds the sender-controlled title repeated in the
 // confirmation request.
@@ -44,7 +41,13 @@ const maxPendingTitle = 80
 // stored with no owner and (store enforces it) no team.
 func (f *Filer) filePending(ctx context.Context, tx *store.DB, in *store.InboundMessage, msg *reply.Message, sender *store.Member, teams []store.Team, rcpt mail.Recipient) (string, string, error) {
 	n := f.buildNote(in, msg, sender)
-	asked, err := tx.CountPendingNotes(ctx, n.ForwardedBy, f.now().Add(-requestWindow))
+	if sender != nil { // count this member's requests one transaction at a time
+		if err := tx.LockMember(ctx, sender.ID); err != nil {
+			return "", "", fmt.Errorf("meeting: pending: %w", err)
+		}
+	}
+	day := f.now().UTC().Truncate(24 * time.Hour)
+	asked, err := tx.CountUnprovenNotes(ctx, n.ForwardedBy, day)
 	if err != nil {
 		return "", "", fmt.Errorf("meeting: pending: %w", err)
 	}
@@ -54,21 +57,27 @@ func (f *Filer) filePending(ctx context.Context, tx *store.DB, in *store.Inbound
 	}
 	notes := f.understand(n.Summary, n.MeetingDate, msg, roster)
 	n.Decisions, n.Status = notes.Decisions, store.NotePending
+	n.CreatedAt = f.now().UTC() // the clock the daily count reads
 	items := f.items(notes, nil)
 	if err := tx.CreateMeetingNote(ctx, n, items); err != nil {
 		return "", "", fmt.Errorf("meeting: pending: %w", err)
 	}
 	f.notes.WithLabelValues("pending").Inc()
 	if asked >= maxRequests {
-		return store.InboundApplied, fmt.Sprintf("meetings: note %d pending: DMARC did not pass (%s); not asking %s again: %d notes pending from that address in %s",
-			n.ID, in.DMARC, n.ForwardedBy, asked, requestWindow), nil
+		return store.InboundApplied, fmt.Sprintf("meetings: note %d pending: DMARC did not pass (%s); not asking %s again: already asked %d times today",
+			n.ID, in.DMARC, n.ForwardedBy, asked), nil
 	}
 	title := n.Title
 	if utf8.RuneCountInString(title) > maxPendingTitle {
 		title = string([]rune(title)[:maxPendingTitle]) + "…"
 	}
+	// The key allows maxRequests requests per address and UTC day even
+	// when notes from one address are filed concurrently (each counted
+	// the others' uncommitted rows as absent): a second request in the
+	// same slot is not queued.
+	key := fmt.Sprintf("meeting_pending:%s:%s:%d", strings.ToLower(n.ForwardedBy), day.Format("2006-01-02"), asked)
 	d := confirmData{Address: f.addr.Confirm(n.ID), Ingest: f.addr.Meetings(rcpt.Team), Title: title,
-		Date: n.MeetingDate, From: n.ForwardedBy, Decisions: n.Decisions}
+		Date: n.MeetingDate, From: n.ForwardedBy, Decisions: n.Decisions, dedupKey: key}
 	for _, it := range items {
 		d.Items = append(d.Items, confirmItem{Text: it.Text})
 	}

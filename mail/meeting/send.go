@@ -29,6 +29,8 @@ type confirmData struct {
 	// DueExample is the due date the correction example names: the next
 	// Friday after sending, in the team's zone ("Fri 4 Dec").
 	DueExample string
+
+	dedupKey string // overrides the message's idempotency key (meeting_pending)
 }
 
 type confirmItem struct {
@@ -103,6 +105,9 @@ func (f *Filer) send(ctx context.Context, tx *store.DB, kind string, in *store.I
 	text := templates.Wrap(strings.TrimRight(r.Text, " \n"), templates.TextWidth) + "\n"
 	out := Outgoing{DedupKey: kind + ":" + strconv.FormatInt(in.ID, 10), Kind: kind, To: msg.From,
 		Subject: r.Subject, Text: text, HTML: r.HTML}
+	if d.dedupKey != "" {
+		out.DedupKey = d.dedupKey
+	}
 	if id := strings.Trim(msg.MessageID, "<>"); id != "" {
 		out.InReplyTo, out.References = id, []string{id}
 	}
