@@ -22,6 +22,7 @@ const maxParseInput = 64 << 20
 // object describing it. It needs no database.
 func newParseCmd() *cobra.Command {
 	var checkin, rcpt string
+	var okr *okrParseFlags
 	cmd := &cobra.Command{
 		Use:   "parse [--checkin daily|weekly|FILE.yaml] [--rcpt ADDR] [FILE|-]",
 		Short: "Parse one email (reply, forward, bounce…) and print it as JSON",
@@ -32,12 +33,15 @@ decisions and action items, or bounce details.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			qs, err := loadCheckin(checkin)
-			if err != nil {
+			if err != nil && checkin != "okr" {
 				return &exitError{code: exUsage, msg: err.Error()}
 			}
 			raw, err := readInput(cmd.InOrStdin(), args)
 			if err != nil {
 				return &exitError{code: exDataErr, msg: err.Error()}
+			}
+			if checkin == "okr" {
+				return okr.run(cmd, raw, rcpt)
 			}
 			msg, err := reply.Parse(raw, reply.Options{Questions: qs, Rcpt: rcpt, Now: time.Now()})
 			if err != nil {
@@ -49,7 +53,8 @@ decisions and action items, or bounce details.`,
 			return enc.Encode(msg)
 		},
 	}
-	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, or a YAML file with questions: [{key, text, aliases}]")
+	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, okr (key results), or a YAML file with questions: [{key, text, aliases}]")
+	okr = addOKRParseFlags(cmd)
 	cmd.Flags().StringVar(&rcpt, "rcpt", "", "envelope recipient (default: the To header)")
 	return cmd
 }
