@@ -80,9 +80,12 @@ type KRValue struct {
 	Confidence *int
 	// Status is the status at At: Override when the owner set one, else
 	// computed by KRStatusAt.
-	Status    string `gorm:"size:16;not null"`
-	Override  string `gorm:"size:16"`
-	Comment   string
+	Status   string `gorm:"size:16;not null"`
+	Override string `gorm:"size:16"`
+	Comment  string
+	// Note holds the reply's lines that named no key result, kept as a
+	// comment of the whole check-in.
+	Note      string
 	InboundID int64
 	At        time.Time `gorm:"index:ix_kr_value_at,priority:2"`
 	CreatedAt time.Time

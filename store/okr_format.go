@@ -59,3 +59,13 @@ func TextBar(p float64, width int) string {
 func Percent(p float64) string {
 	return strconv.Itoa(int(math.Round(p*100))) + "%"
 }
+
+// Round rounds an expected value to what the key result is counted in:
+// whole units when start and target are whole and the unit is not %,
+// else hundredths.
+func (kr *KeyResult) Round(v float64) float64 {
+	if kr.Unit != UnitPercent && kr.Start == math.Trunc(kr.Start) && kr.Target == math.Trunc(kr.Target) {
+		return math.Round(v)
+	}
+	return math.Round(v*100) / 100
+}

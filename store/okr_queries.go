@@ -204,3 +204,43 @@ func (db *DB) PendingOKRsByID(ctx context.Context, id int64) (*PendingOKRs, erro
 func NormalKey(k string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(k), ""))
 }
+
+// MarkPromptAnswered sets prompt id answered at at (a key-result check-in
+// has no Update row).
+func (db *DB) MarkPromptAnswered(ctx context.Context, id int64, at time.Time) error {
+	err := db.gorm.WithContext(ctx).Model(&Prompt{}).Where("id = ?", id).
+		Updates(map[string]any{"status": PromptAnswered, "answered_at": at.UTC()}).Error
+	return wrap("mark prompt answered", err)
+}
+
+// KeyResultsOwnedBy returns the key results member memberID owns in team
+// teamID's quarter q, in objective and position order.
+func (db *DB) KeyResultsOwnedBy(ctx context.Context, teamID, memberID int64, q Quarter) ([]KeyResult, error) {
+	var krs []KeyResult
+	err := db.gorm.WithContext(ctx).Table("key_results").Select("key_results.*").
+		Joins("JOIN objectives ON objectives.id = key_results.objective_id").
+		Where("key_results.team_id = ? AND key_results.quarter = ? AND key_results.owner_id = ?", teamID, q.String(), memberID).
+		Order("objectives.position, key_results.position").Scan(&krs).Error
+	if err != nil {
+		return nil, wrap("key results of member", err)
+	}
+	return krs, nil
+}
+
+// LatestKRValues returns the newest value of each of the key results ids
+// reported before t.
+func (db *DB) LatestKRValues(ctx context.Context, ids []int64, t time.Time) (map[int64]KRValue, error) {
+	out := map[int64]KRValue{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var vs []KRValue
+	err := db.gorm.WithContext(ctx).Where("key_result_id IN ? AND at < ?", ids, t.UTC()).Order("at, id").Find(&vs).Error
+	if err != nil {
+		return nil, wrap("latest key result values", err)
+	}
+	for _, v := range vs {
+		out[v.KeyResultID] = v
+	}
+	return out, nil
+}

@@ -16,7 +16,7 @@ import (
 // newOKRsCmd is `tidings okrs list|show|prompt|next-quarter`.
 func newOKRsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "okrs", Short: "Show objectives and key results, their values and status"}
-	cmd.AddCommand(newOKRsListCmd(a), newOKRsShowCmd(a))
+	cmd.AddCommand(newOKRsListCmd(a), newOKRsShowCmd(a), newOKRsSendCmd(a))
 	return cmd
 }
 
@@ -174,7 +174,7 @@ func writeOKRList(w io.Writer, s *store.OKRSet, now time.Time) {
 				value += " (start)"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\n", kr.Key, kr.Title, s.OwnerName(kr.OwnerID), value,
-				kr.Format(st.Expected), kr.Format(kr.Target), store.TextBar(st.Progress, 10), store.Percent(st.Progress),
+				kr.Format(kr.Round(st.Expected)), kr.Format(kr.Target), store.TextBar(st.Progress, 10), store.Percent(st.Progress),
 				store.StatusLabel(st.Status))
 		}
 		tw.Flush()
@@ -252,7 +252,7 @@ func writeKRShow(w io.Writer, s *store.OKRSet, kr *store.KeyResult, now time.Tim
 	fmt.Fprintf(w, "Team %s, %s. Objective: %s\n", s.Team.Slug, s.Quarter, obj)
 	fmt.Fprintf(w, "Owner: %s\n", s.OwnerName(kr.OwnerID))
 	fmt.Fprintf(w, "Start %s, target %s (%s)\n", kr.Format(kr.Start), kr.Format(kr.Target), kr.Direction)
-	fmt.Fprintf(w, "Now %s, expected today %s: %s %s, %s\n\n", kr.Format(st.Value), kr.Format(st.Expected),
+	fmt.Fprintf(w, "Now %s, expected today %s: %s %s, %s\n\n", kr.Format(st.Value), kr.Format(kr.Round(st.Expected)),
 		store.TextBar(st.Progress, 20), store.Percent(st.Progress), store.StatusLabel(st.Status))
 	h := s.History[kr.ID]
 	if len(h) == 0 {

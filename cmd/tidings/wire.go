@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/tidings-app/tidings/digest"
 	"github.com/tidings-app/tidings/mail/inbound"
+	"github.com/tidings-app/tidings/mail/okr"
 	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/store"
 )
@@ -69,13 +70,19 @@ func (s *services) newJobs() error {
 	if err != nil {
 		return err
 	}
+	okrs, err := d.okrService()
+	if err != nil {
+		return err
+	}
 	workers := river.NewWorkers()
+	river.AddWorker(workers, okr.NewScheduleWorker(okrs, d.now))
 	river.AddWorker(workers, outbound.NewDeliverWorker(s.db, s.deliverer))
 	river.AddWorker(workers, outbound.NewScheduleWorker(s.prompter, d.now))
 	river.AddWorker(workers, inbound.NewWorker(proc))
 	river.AddWorker(workers, digest.NewSendWorker(dig))
 	river.AddWorker(workers, digest.NewScheduleWorker(digest.NewScheduler(s.db, digest.SchedulerOptions{Logger: s.log}), d.now))
 	periodic := append(outbound.PeriodicJobs(), digest.PeriodicJobs()...)
+	periodic = append(periodic, okr.PeriodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		// server.workers trades receiving speed during a burst against how
 		// fast the burst is applied: processing a reply costs CPU that the

@@ -83,6 +83,9 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 	if j.p.opts.RequireDMARC && !j.auth.dmarcPass() {
 		return store.InboundQuarantined, "DMARC did not pass: " + j.auth.DMARC, nil
 	}
+	if t.CheckIn.Kind == store.CheckInOKR {
+		return j.applyOKR(ctx)
+	}
 	notes, err := j.applyCommands(ctx)
 	if err != nil {
 		return "", "", err
