@@ -15,6 +15,7 @@ const (
 	RcptMeetings   = "meetings"   // meetings or meetings+TEAM: meeting summaries
 	RcptPostmaster = "postmaster" // RFC 5321 requires it
 	RcptFrom       = "from"       // the From address of outbound mail (checkins@)
+	RcptOKRs       = "okrs"       // okrs+TEAM: objectives and key results sent by a lead
 )
 
 // Errors from Addresses.Parse.
@@ -61,6 +62,9 @@ func (a Addresses) Meetings(team string) string {
 	return "meetings+" + team + "@" + a.Domain
 }
 
+// OKRs is the address a team's lead sends objectives and key results to.
+func (a Addresses) OKRs(team string) string { return "okrs+" + team + "@" + a.Domain }
+
 // Parse classifies addr: reply+TOKEN, bounces+TOKEN, meetings[+TEAM],
 // postmaster, or From (when set; a From naming one of those mailboxes keeps
 // their meaning) at Domain. It returns ErrRelay for another domain and
@@ -89,6 +93,11 @@ func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipi
 			return Recipient{}, fmt.Errorf("%w: no team %q", ErrUnknownRecipient, ext)
 		}
 		return Recipient{Kind: RcptMeetings, Team: ext}, nil
+	case "okrs":
+		if ext == "" || (teamExists != nil && !teamExists(ext)) {
+			return Recipient{}, fmt.Errorf("%w: okrs needs an existing team (okrs+TEAM)", ErrUnknownRecipient)
+		}
+		return Recipient{Kind: RcptOKRs, Team: ext}, nil
 	case "reply", "bounces":
 		p := PurposeReply
 		if box == "bounces" {

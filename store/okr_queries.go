@@ -244,3 +244,19 @@ func (db *DB) LatestKRValues(ctx context.Context, ids []int64, t time.Time) (map
 	}
 	return out, nil
 }
+
+// OKRSources reports which sources ("config", "email") the objectives of
+// team teamID's quarter came from.
+func (db *DB) OKRSources(ctx context.Context, teamID int64, quarter string) (map[string]bool, error) {
+	var srcs []string
+	err := db.gorm.WithContext(ctx).Model(&Objective{}).Where("team_id = ? AND quarter = ?", teamID, quarter).
+		Distinct("source").Pluck("source", &srcs).Error
+	if err != nil {
+		return nil, wrap("okr sources", err)
+	}
+	out := map[string]bool{}
+	for _, s := range srcs {
+		out[s] = true
+	}
+	return out, nil
+}

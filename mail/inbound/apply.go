@@ -42,6 +42,8 @@ func (j *job) apply(ctx context.Context) (status, reason string, err error) {
 		return j.applyFrom(ctx)
 	case mail.RcptBounce:
 		return j.applyBounce(ctx)
+	case mail.RcptOKRs:
+		return j.applyOKRMail(ctx)
 	case mail.RcptMeetings:
 		if j.p.opts.Filer == nil {
 			return store.InboundIgnored, "meetings not configured", nil

@@ -144,3 +144,37 @@ func TestReadNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestParseOKRList(t *testing.T) {
+	text := `Hi Tidings, our OKRs for Q2 2027:
+
+Objective: A platform customers can rely on (owner ben@example.com)
+KR: reach 99.9 % uptime (from 99.5 %)
+KR: cut pager alerts per week from 40 to 10, ana@example.com
+Objective 2 - Grow self-serve
+- KR3: monthly signups from 800 to 2,000
+- KR: self-serve revenue €25,000 (from €10,000)
+- KR: ship the billing page
+KR: more happy customers
+Thanks, Ben`
+	got := ParseOKRList(text, "")
+	want := OKRList{Quarter: "2027-Q2", Objectives: []OKRObjective{
+		{Title: "A platform customers can rely on", Owner: "ben@example.com", KeyResults: []OKRKey{
+			{Key: "KR1", Title: "reach 99.9 % uptime", Start: 99.5, Target: 99.9, Unit: "%"},
+			{Key: "KR2", Title: "cut pager alerts per week to 10", Owner: "ana@example.com", Start: 40, Target: 10, Unit: "number"},
+		}},
+		{Title: "Grow self-serve", KeyResults: []OKRKey{
+			{Key: "KR3", Title: "monthly signups to 2,000", Start: 800, Target: 2000, Unit: "number"},
+			{Key: "KR4", Title: "self-serve revenue €25,000", Start: 10000, Target: 25000, Unit: "currency", Currency: "€"},
+			{Key: "KR5", Title: "ship the billing page", Start: 0, Target: 1, Unit: "boolean"},
+			{Key: "KR6", Title: "more happy customers", Start: 0, Target: 1, Unit: "boolean"},
+		}},
+	}, Problems: []OKRProblem{}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	bad := ParseOKRList("KR: orphan\nObjective: X\nKR: reach 2,000 signups", "")
+	if len(bad.Problems) != 2 || len(bad.Objectives[0].KeyResults) != 0 {
+		t.Errorf("problems = %+v", bad)
+	}
+}
