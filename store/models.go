@@ -312,6 +312,6 @@ func models() []any {
 		&UpdateRevision{}, &InboundMessage{}, &MeetingNote{}, &ActionItem{},
 		&Digest{}, &Suppression{}, &OutboundMessage{}, &OutboundBody{}, &DeliveryAttempt{},
 		&Setting{},
-		&Objective{}, &KeyResult{}, &KRValue{}, &PendingOKRs{},
+		&Objective{}, &KeyResult{}, &KRValue{}, &PendingOKRs{}, &KRRetro{}, &OKRRecap{},
 	}
 }

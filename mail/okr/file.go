@@ -37,6 +37,9 @@ func (s *Service) FileCheckIn(ctx context.Context, tx *store.DB, in *store.Inbou
 	if err != nil {
 		return "", "", fmt.Errorf("okr: file: %w", err)
 	}
+	if strings.HasSuffix(t.Prompt.Period, store.RetroPeriodSuffix) && len(krs) > 0 {
+		return s.fileRetro(ctx, tx, in, msg, t, q, krs, at)
+	}
 	refs := make([]reply.KRRef, len(krs))
 	ids := make([]int64, len(krs))
 	byKey := map[string]*store.KeyResult{}

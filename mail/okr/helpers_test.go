@@ -197,7 +197,7 @@ func text(t *testing.T, m mailtest.Received) string {
 					break
 				}
 			}
-			return b.String()
+			return strings.ReplaceAll(b.String(), "\r\n", "\n")
 		}
 	}
 }

@@ -55,7 +55,7 @@ func New(db *store.DB, opts Options) (*Service, error) {
 	if opts.Composer == nil || opts.Templates == nil || opts.Addresses.Signer == nil {
 		return nil, errors.New("okr: new: Composer, Templates and Addresses are required")
 	}
-	for _, n := range []string{"okr_prompt", "okr_receipt", KindConfirm} {
+	for _, n := range []string{"okr_prompt", "okr_receipt", "okr_retro", KindRecap, KindConfirm} {
 		if !opts.Templates.Has(n) {
 			return nil, fmt.Errorf("okr: new: %w: %s", templates.ErrNoTemplate, n)
 		}

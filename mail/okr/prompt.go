@@ -16,6 +16,7 @@ type Summary struct {
 	Queued  int // prompts queued for delivery
 	Expired int // occurrences first seen after their window, recorded, not sent
 	Skipped int // paused, away, unsubscribed or suppressed owners
+	Recaps  int // quarter recaps queued (one per team member)
 }
 
 // SendDue prompts, for every `kind: okr` check-in whose time has come (in
@@ -40,6 +41,11 @@ func (s *Service) SendDue(ctx context.Context, now time.Time) (Summary, error) {
 			if err := s.scheduleCheckIn(ctx, ts, c, now, &sum); err != nil {
 				return sum, err
 			}
+			n, err := s.sendRecaps(ctx, ts, now)
+			if err != nil {
+				return sum, err
+			}
+			sum.Recaps += n
 		}
 	}
 	return sum, nil
@@ -71,7 +77,11 @@ func (s *Service) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c
 			if len(krs) == 0 {
 				continue
 			}
-			if err := s.prompt(ctx, ts, c, m, loc, sched.Period(due, loc), due, q, krs, now, sum); err != nil {
+			period := sched.Period(due, loc)
+			if isRetro(q, due, teamLoc) {
+				period = q.String() + store.RetroPeriodSuffix // once per owner and quarter
+			}
+			if err := s.prompt(ctx, ts, c, m, loc, period, due, q, krs, now, sum); err != nil {
 				return err
 			}
 		}
@@ -126,7 +136,12 @@ func (s *Service) prompt(ctx context.Context, ts *store.TeamSchedule, c *store.C
 			sum.Skipped++
 			return nil
 		}
-		out, err := s.promptMessage(ts, &m.Member, pr, loc, q, krs, values, now)
+		var out *store.OutboundMessage
+		if strings.HasSuffix(pr.Period, store.RetroPeriodSuffix) {
+			out, err = s.retroMessage(ts, &m.Member, pr, loc, q, krs, values)
+		} else {
+			out, err = s.promptMessage(ts, &m.Member, pr, loc, q, krs, values, now)
+		}
 		if err != nil {
 			return err
 		}

@@ -49,6 +49,7 @@ type receiptView struct {
 	Recorded                          []recordedLine
 	Problems                          []problemLine
 	Unrecognised                      []string
+	Lessons                           []string // a retrospective's
 	UnsubscribeURL                    string
 }
 

@@ -178,3 +178,32 @@ Thanks, Ben`
 		t.Errorf("problems = %+v", bad)
 	}
 }
+
+func TestParseOKRRetro(t *testing.T) {
+	text := `KR1: 0.8
+KR3: 0,6 — launch slipped two weeks
+KR2: 1.4
+KR9: 0.5
+learned: ship smaller slices earlier
+The on-call rota helped more than the tooling.
+carry over: KR3, KR7
+KR5 carry over
+> What did we learn?`
+	got := ParseOKRRetro(text, testKRs)
+	want := OKRRetro{
+		Scores:  map[string]float64{"KR1": 0.8, "KR3": 0.6},
+		Lessons: []string{"KR3: launch slipped two weeks", "ship smaller slices earlier", "The on-call rota helped more than the tooling."},
+		Carry:   []string{"KR3", "KR5"},
+		Problems: []OKRProblem{
+			{Line: "KR2: 1.4", Problem: `a score is between 0.0 and 1.0 (e.g. "KR2: 0.7")`},
+			{Line: "KR9: 0.5", Problem: "KR9 is not one of your key results (KR1, KR2, KR3, KR4, KR5)"},
+			{Line: "carry over: KR3, KR7", Problem: "KR7 is not one of your key results (KR1, KR2, KR3, KR4, KR5)"},
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if none := ParseOKRRetro("carry over: none", testKRs); !none.NoCarry || len(none.Carry) != 0 {
+		t.Errorf("none = %+v", none)
+	}
+}
