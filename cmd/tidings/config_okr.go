@@ -18,7 +18,7 @@ type OKRQuarterConfig struct {
 // ObjectiveConfig is one objective.
 type ObjectiveConfig struct {
 	Title      string            `yaml:"title"`
-	Owner      string            `yaml:"owner"` // a member's email
+	Owner      string            `yaml:"owner,omitempty"` // a member's email
 	KeyResults []KeyResultConfig `yaml:"key_results"`
 }
 
@@ -28,12 +28,12 @@ type ObjectiveConfig struct {
 type KeyResultConfig struct {
 	Key       string   `yaml:"key"` // "KR1": unique in the team's quarter
 	Title     string   `yaml:"title"`
-	Owner     string   `yaml:"owner"`
+	Owner     string   `yaml:"owner,omitempty"`
 	Start     *float64 `yaml:"start"`
 	Target    *float64 `yaml:"target"`
 	Unit      string   `yaml:"unit"`     // %, number, currency, boolean
-	Currency  string   `yaml:"currency"` // for unit currency: EUR, USD, $, €…
-	Direction string   `yaml:"direction"`
+	Currency  string   `yaml:"currency,omitempty"` // for unit currency: EUR, USD, $, €…
+	Direction string   `yaml:"direction,omitempty"`
 }
 
 var krKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,31}$`)

@@ -16,7 +16,7 @@ import (
 // newOKRsCmd is `tidings okrs list|show|prompt|next-quarter`.
 func newOKRsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "okrs", Short: "Show objectives and key results, their values and status"}
-	cmd.AddCommand(newOKRsListCmd(a), newOKRsShowCmd(a), newOKRsSendCmd(a))
+	cmd.AddCommand(newOKRsListCmd(a), newOKRsShowCmd(a), newOKRsSendCmd(a), newOKRsNextCmd(a))
 	return cmd
 }
 
