@@ -31,7 +31,7 @@ type KeyResultConfig struct {
 	Owner     string   `yaml:"owner,omitempty"`
 	Start     *float64 `yaml:"start"`
 	Target    *float64 `yaml:"target"`
-	Unit      string   `yaml:"unit"`     // %, number, currency, boolean
+	Unit      string   `yaml:"unit"`               // %, number, currency, boolean
 	Currency  string   `yaml:"currency,omitempty"` // for unit currency: EUR, USD, $, €…
 	Direction string   `yaml:"direction,omitempty"`
 }
