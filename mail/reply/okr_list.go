@@ -43,7 +43,6 @@ var (
 	quarterRE  = regexp.MustCompile(`(?i)\b(20\d\d)\s*[- ]?\s*q([1-4])\b|\bq([1-4])\s*[- /]?\s*(20\d\d)\b`)
 	fromRE     = regexp.MustCompile(`(?i)\b(?:from|von|de|desde|da)\b\s*`)
 	ownerRE    = regexp.MustCompile(`(?i)[(\[]?\s*(?:owner|owned by|responsable|verantwortlich)?\s*[:=]?\s*<?([a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,})>?\s*[)\]]?`)
-	okrListTo  = regexp.MustCompile(`(?i)\b(to|reach|hit|auf|à|a|hasta|at)\b\s*$`)
 	emptyParen = regexp.MustCompile(`\(\s*[,;]?\s*\)`)
 )
 
