@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/tidings-app/tidings/mail/okr"
+	"github.com/tidings-app/tidings/mail/outbound"
 )
 
 func newOKRsSendCmd(a *app) *cobra.Command {
@@ -32,28 +35,38 @@ Running it again for the same period sends nothing.`,
 				return err
 			}
 			defer d.db.Close()
-			s, err := d.okrService()
-			if err != nil {
-				return err
-			}
-			sum, err := s.SendDue(ctx, now)
-			if err != nil {
-				return &exitError{code: exTempFail, msg: err.Error()}
-			}
 			del, err := d.deliverer()
 			if err != nil {
 				return err
 			}
 			defer del.Close()
-			res, err := del.Flush(ctx)
-			fmt.Fprintf(a.stdout, "queued %d key-result prompts (expired %d, skipped %d); sent %d, deferred %d, failed %d\n",
-				sum.Queued, sum.Expired, sum.Skipped, res.Sent, res.Deferred, res.Failed)
-			if err != nil {
-				return &exitError{code: exTempFail, msg: err.Error()}
-			}
-			return nil
+			return a.okrsSend(ctx, d, del, now, false)
 		},
 	}
 	cmd.Flags().StringVar(&at, "now", "", "act as if the clock read this RFC 3339 time")
 	return cmd
+}
+
+// okrsSend runs the key-result check-in scheduler (prompts, retrospectives,
+// recaps) at now and delivers what is queued.
+// With quiet, nothing is printed when there was nothing to do.
+func (a *app) okrsSend(ctx context.Context, d *deps, del *outbound.Deliverer, now time.Time, quiet bool) error {
+	s, err := d.okrService()
+	if err != nil {
+		return err
+	}
+	sum, err := s.SendDue(ctx, now)
+	if err != nil {
+		return &exitError{code: exTempFail, msg: err.Error()}
+	}
+	res, err := del.Flush(ctx)
+	if quiet && sum == (okr.Summary{}) && res == (outbound.FlushResult{}) && err == nil {
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "queued %d key-result prompts (expired %d, skipped %d) and %d recaps; sent %d, deferred %d, failed %d\n",
+		sum.Queued, sum.Expired, sum.Skipped, sum.Recaps, res.Sent, res.Deferred, res.Failed)
+	if err != nil {
+		return &exitError{code: exTempFail, msg: err.Error()}
+	}
+	return nil
 }

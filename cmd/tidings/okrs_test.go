@@ -83,3 +83,21 @@ func TestOKRCommands(t *testing.T) {
 		t.Errorf("next-quarter carried KR1 over:\n%s", out)
 	}
 }
+
+func TestPromptsSendIncludesKeyResultCheckIns(t *testing.T) {
+	ctx := context.Background()
+	tempEnv(t)
+	cfg := "../../examples/okrs.yaml"
+	if _, errs, code := run(t, ctx, "", "apply", "-f", cfg); code != 0 {
+		t.Fatalf("apply: %s", errs)
+	}
+	// 11:00 in São Paulo: Ana's key-result check-in is due (Ben's Berlin 11:00 was earlier that day).
+	out, errs, code := run(t, ctx, "", "--config", cfg, "prompts", "send", "--now", "2027-02-12T11:00:00-03:00")
+	if code != 0 || !strings.Contains(out, "queued 2 key-result prompts") {
+		t.Fatalf("prompts send: %d %s\n%s", code, errs, out)
+	}
+	out, _, _ = run(t, ctx, "", "--config", cfg, "okrs", "send", "--now", "2027-02-12T11:05:00-03:00")
+	if !strings.Contains(out, "queued 0 key-result prompts") || !strings.Contains(out, "sent 0,") {
+		t.Errorf("second run:\n%s", out)
+	}
+}
