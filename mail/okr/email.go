@@ -216,14 +216,14 @@ func (s *Service) threadPending(msg *reply.Message) (int64, bool) {
 
 // confirmView is the data of okr_confirm.
 type confirmView struct {
-	Subject, FirstName, Team, Quarter, Address string
+	Subject, FirstName, Team, Slug, Quarter, Address string
 	Objectives                                 []store.ObjectiveSpec
 	Problems                                   []problemLine
 	Created, Empty                             bool
 }
 
 func (s *Service) confirm(ctx context.Context, tx *store.DB, in *store.InboundMessage, msg *reply.Message, team *store.Team, lead *store.Member, p *store.PendingOKRs, notes []problemLine, created bool) error {
-	v := confirmView{Subject: replySubject(msg.Subject), FirstName: firstName(lead), Team: teamPhrase(team.Name),
+	v := confirmView{Subject: replySubject(msg.Subject), FirstName: firstName(lead), Team: teamPhrase(team.Name), Slug: team.Slug,
 		Quarter: p.Quarter, Address: s.opts.Addresses.OKRs(team.Slug), Objectives: p.Specs, Problems: notes, Created: created}
 	return s.sendConfirm(ctx, tx, in, msg, lead, team, p.ID, v)
 }

@@ -21,7 +21,7 @@ const recapWindow = 30 * 24 * time.Hour
 
 // recapView is the data of okr_recap.
 type recapView struct {
-	Team, Quarter, Next string
+	Team, Slug, Quarter, Next string
 	Average             string // mean score, "0.7"
 	Objectives          []recapObjective
 	Lessons             []recapLesson
@@ -87,6 +87,7 @@ func (s *Service) sendRecaps(ctx context.Context, ts *store.TeamSchedule, now ti
 		return 0, err
 	}
 	v := buildRecap(set, retros, prev.End(loc), ts.Team.Name)
+	v.Slug = ts.Team.Slug
 	n := 0
 	err = s.db.InTx(ctx, func(tx *store.DB) error {
 		if ok, err := tx.ClaimOKRRecap(ctx, ts.Team.ID, prev.String()); err != nil || !ok {
