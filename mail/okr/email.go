@@ -217,9 +217,9 @@ func (s *Service) threadPending(msg *reply.Message) (int64, bool) {
 // confirmView is the data of okr_confirm.
 type confirmView struct {
 	Subject, FirstName, Team, Slug, Quarter, Address string
-	Objectives                                 []store.ObjectiveSpec
-	Problems                                   []problemLine
-	Created, Empty                             bool
+	Objectives                                       []store.ObjectiveSpec
+	Problems                                         []problemLine
+	Created, Empty                                   bool
 }
 
 func (s *Service) confirm(ctx context.Context, tx *store.DB, in *store.InboundMessage, msg *reply.Message, team *store.Team, lead *store.Member, p *store.PendingOKRs, notes []problemLine, created bool) error {

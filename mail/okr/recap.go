@@ -22,11 +22,11 @@ const recapWindow = 30 * 24 * time.Hour
 // recapView is the data of okr_recap.
 type recapView struct {
 	Team, Slug, Quarter, Next string
-	Average             string // mean score, "0.7"
-	Objectives          []recapObjective
-	Lessons             []recapLesson
-	Carried             []string // "KR3 Monthly signups (Ana Lima)"
-	UnsubscribeURL      string
+	Average                   string // mean score, "0.7"
+	Objectives                []recapObjective
+	Lessons                   []recapLesson
+	Carried                   []string // "KR3 Monthly signups (Ana Lima)"
+	UnsubscribeURL            string
 }
 
 type recapObjective struct {
