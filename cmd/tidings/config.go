@@ -478,6 +478,9 @@ func (c *Config) validateCheckIn(team string, ci *CheckInConfig, at []any) error
 	}
 	if ci.Window == 0 {
 		ci.Window = Duration(20 * time.Hour)
+		if ci.Kind == store.CheckInOKR {
+			ci.Window = Duration(72 * time.Hour) // a weekly check-in: answerable until Monday
+		}
 	}
 	if ci.RemindAfter < 0 || ci.Window < 0 || (ci.RemindAfter > 0 && ci.RemindAfter >= ci.Window) {
 		return c.errAt("check-in %s/%s: remind_after must be shorter than window", append(at, "remind_after"), team, ci.Name)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings-app/tidings/store"
 )
@@ -15,7 +16,7 @@ func TestOKRConfigLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	specs := cfg.Specs()
-	if ci := specs[0].CheckIns[0]; ci.Kind != store.CheckInOKR || ci.Schedule != "fri 11:00" {
+	if ci := specs[0].CheckIns[0]; ci.Kind != store.CheckInOKR || ci.Schedule != "fri 11:00" || ci.Window != 72*time.Hour {
 		t.Errorf("check-in = %+v", ci)
 	}
 	okrs := specs[0].OKRs
