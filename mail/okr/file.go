@@ -1,8 +1,10 @@
 package okr
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +51,7 @@ func (s *Service) FileCheckIn(ctx context.Context, tx *store.DB, in *store.Inbou
 		ids[i] = kr.ID
 		byKey[kr.Key] = kr
 	}
-	reading := reply.ParseOKR(msg.Text, refs, reply.OKROptions{})
+	reading := reply.ParseOKR(msg.Text, refs, reply.OKROptions{Locale: contentLanguage(in.Raw)})
 	last, err := tx.LatestKRValues(ctx, ids, at.Add(time.Nanosecond))
 	if err != nil {
 		return "", "", fmt.Errorf("okr: file: %w", err)
@@ -161,4 +163,16 @@ func replySubject(s string) string {
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return l
+}
+
+// contentLanguage is the first language tag of the message's
+// Content-Language header (Outlook and Apple Mail set it from the
+// writer's settings), "" when absent: it decides whether "1.240" is 1240.
+func contentLanguage(raw []byte) string {
+	m, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return ""
+	}
+	tag, _, _ := strings.Cut(m.Header.Get("Content-Language"), ",")
+	return strings.TrimSpace(tag)
 }
