@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/tidings-app/tidings/mail/okr"
 	"github.com/tidings-app/tidings/mail/reply"
 	"github.com/tidings-app/tidings/store"
 )
@@ -22,7 +23,7 @@ func addOKRParseFlags(cmd *cobra.Command) *okrParseFlags {
 	cmd.Flags().StringVar(&f.team, "team", "", "with --checkin okr: read the key results of this team from --config")
 	cmd.Flags().StringVar(&f.quarter, "quarter", "", "with --checkin okr: the quarter (default: the one holding the message's date)")
 	cmd.Flags().StringVar(&f.owner, "owner", "", "with --checkin okr: only this member's key results (default: the message's From)")
-	cmd.Flags().StringVar(&f.locale, "locale", "", "with --checkin okr: the member's language (de, fr…) for 1.240 vs 1,240")
+	cmd.Flags().StringVar(&f.locale, "locale", "", "with --checkin okr: the member's language (de, fr…) for 1.240 vs 1,240 (default: the Content-Language header)")
 	return f
 }
 
@@ -46,7 +47,11 @@ func (f *okrParseFlags) run(cmd *cobra.Command, raw []byte, rcpt string) error {
 	if err != nil {
 		return err
 	}
-	out := okrParse{Message: msg, KeyResults: krs, OKR: reply.ParseOKR(msg.Text, krs, reply.OKROptions{Locale: f.locale})}
+	locale := f.locale
+	if locale == "" {
+		locale = okr.ContentLanguage(raw) // as filing a reply does
+	}
+	out := okrParse{Message: msg, KeyResults: krs, OKR: reply.ParseOKR(msg.Text, krs, reply.OKROptions{Locale: locale})}
 	enc := json.NewEncoder(cmd.OutOrStdout())
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")

@@ -51,7 +51,7 @@ func (s *Service) FileCheckIn(ctx context.Context, tx *store.DB, in *store.Inbou
 		ids[i] = kr.ID
 		byKey[kr.Key] = kr
 	}
-	reading := reply.ParseOKR(msg.Text, refs, reply.OKROptions{Locale: contentLanguage(in.Raw)})
+	reading := reply.ParseOKR(msg.Text, refs, reply.OKROptions{Locale: ContentLanguage(in.Raw)})
 	last, err := tx.LatestKRValues(ctx, ids, at.Add(time.Nanosecond))
 	if err != nil {
 		return "", "", fmt.Errorf("okr: file: %w", err)
@@ -165,10 +165,10 @@ func firstLine(s string) string {
 	return l
 }
 
-// contentLanguage is the first language tag of the message's
+// ContentLanguage is the first language tag of the message's
 // Content-Language header (Outlook and Apple Mail set it from the
 // writer's settings), "" when absent: it decides whether "1.240" is 1240.
-func contentLanguage(raw []byte) string {
+func ContentLanguage(raw []byte) string {
 	m, err := netmail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		return ""

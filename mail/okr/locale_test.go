@@ -8,8 +8,8 @@ func TestContentLanguage(t *testing.T) {
 		"From: a@b.c\r\n\r\nKR2: 1.240\r\n":                                  "",
 		"not a message":                                                       "",
 	} {
-		if got := contentLanguage([]byte(raw)); got != want {
-			t.Errorf("contentLanguage(%q) = %q, want %q", raw, got, want)
+		if got := ContentLanguage([]byte(raw)); got != want {
+			t.Errorf("ContentLanguage(%q) = %q, want %q", raw, got, want)
 		}
 	}
 }
