@@ -253,7 +253,7 @@ func (p *okrParser) report(key, rest, line string, labelled bool) {
 		return
 	}
 	if labelled {
-		p.problem(line, fmt.Sprintf("no value for %s could be read in %q (write e.g. \"%s: %s\")", key, strings.TrimSpace(rest), key, example(p.ref(key))))
+		p.problem(line, fmt.Sprintf("no value for %s could be read in %q (write e.g. \"%s: %s\")", key, strings.TrimSpace(rest), key, krExample(p.ref(key))))
 		return
 	}
 	if p.pending == nil {
@@ -268,13 +268,13 @@ func (p *okrParser) finish() {
 	for _, kr := range p.krs {
 		if lines, ok := p.pending[kr.Key]; ok {
 			if _, have := p.at[kr.Key]; !have {
-				p.problem(strings.Join(lines, " / "), fmt.Sprintf("no value for %s could be read (write e.g. \"%s: %s\")", kr.Key, kr.Key, example(kr)))
+				p.problem(strings.Join(lines, " / "), fmt.Sprintf("no value for %s could be read (write e.g. \"%s: %s\")", kr.Key, kr.Key, krExample(kr)))
 			}
 		}
 	}
 }
 
-func example(kr KRRef) string {
+func krExample(kr KRRef) string {
 	switch kr.Unit {
 	case "%":
 		return "45%"
@@ -365,7 +365,7 @@ func (p *okrParser) read(kr KRRef, s string) (KRReport, bool) {
 		rest = doneRE.ReplaceAllString(rest, " ")
 	case len(nums) > 0:
 		n := nums[0]
-		v := pick(n.Values, kr)
+		v := okrPick(n.Values, kr)
 		if kr.Unit == "boolean" {
 			if v >= 1 && (!n.Percent || v >= 100) {
 				r.Done = true
@@ -385,9 +385,9 @@ func (p *okrParser) read(kr KRRef, s string) (KRReport, bool) {
 	return r, r.Value != nil || r.Done || r.NoChange || r.Status != ""
 }
 
-// pick chooses among readings of an ambiguous number the one nearest to
+// okrPick chooses among readings of an ambiguous number the one nearest to
 // the key result's range.
-func pick(vs []float64, kr KRRef) float64 {
+func okrPick(vs []float64, kr KRRef) float64 {
 	if len(vs) == 1 || kr.Start == kr.Target {
 		return vs[0]
 	}

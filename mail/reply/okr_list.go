@@ -153,7 +153,7 @@ func readKRLine(s, locale string) (OKRKey, error) {
 			if kr.Unit == "number" {
 				kr.Unit = unitOf(*start)
 			}
-			title = cut(title, start.Start, start.End, true)
+			title = okrCut(title, start.Start, start.End, true)
 		}
 		kr.Currency = target.Currency
 		if kr.Unit == "currency" && start != nil && kr.Currency == "" {
@@ -173,8 +173,8 @@ func readKRLine(s, locale string) (OKRKey, error) {
 	return kr, nil
 }
 
-// cut removes s[i:j] and, when from is set, the "from" word before it.
-func cut(s string, i, j int, from bool) string {
+// okrCut removes s[i:j] and, when from is set, the "from" word before it.
+func okrCut(s string, i, j int, from bool) string {
 	before := s[:i]
 	if from {
 		if loc := fromRE.FindAllStringIndex(before, -1); len(loc) > 0 {

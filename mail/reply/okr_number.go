@@ -68,9 +68,9 @@ func findNumbers(s, locale string) []okrNumber {
 		if m[6] >= 0 {
 			switch suf := strings.ToLower(strings.TrimSpace(s[m[6]:m[7]])); suf {
 			case "k":
-				n.Values = scale(n.Values, 1e3)
+				n.Values = okrScale(n.Values, 1e3)
 			case "m", "mio", "million":
-				n.Values = scale(n.Values, 1e6)
+				n.Values = okrScale(n.Values, 1e6)
 			case "%", "percent", "prozent", "pour cent", "pourcent", "por ciento", "porciento":
 				n.Percent = true
 			default:
@@ -82,7 +82,7 @@ func findNumbers(s, locale string) []okrNumber {
 	return out
 }
 
-func scale(vs []float64, f float64) []float64 {
+func okrScale(vs []float64, f float64) []float64 {
 	out := make([]float64, len(vs))
 	for i, v := range vs {
 		out[i] = v * f
