@@ -213,3 +213,16 @@ func to(t *testing.T, ms []mailtest.Received, addr string) mailtest.Received {
 	t.Fatalf("nothing sent to %s among %d messages", addr, len(ms))
 	return mailtest.Received{}
 }
+
+// withSubject finds the message sent to addr whose subject starts with prefix.
+func withSubject(t *testing.T, ms []mailtest.Received, addr, prefix string) mailtest.Received {
+	t.Helper()
+	for _, m := range ms {
+		h := header(t, m)
+		if subj, _ := h.Subject(); len(m.To) == 1 && m.To[0] == addr && strings.HasPrefix(subj, prefix) {
+			return m
+		}
+	}
+	t.Fatalf("no message to %s with subject %q among %d", addr, prefix, len(ms))
+	return mailtest.Received{}
+}

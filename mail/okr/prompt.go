@@ -77,12 +77,16 @@ func (s *Service) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c
 			if len(krs) == 0 {
 				continue
 			}
-			period := sched.Period(due, loc)
-			if isRetro(q, due, teamLoc) {
-				period = q.String() + store.RetroPeriodSuffix // once per owner and quarter
-			}
-			if err := s.prompt(ctx, ts, c, m, loc, period, due, q, krs, now, sum); err != nil {
+			if err := s.prompt(ctx, ts, c, m, loc, sched.Period(due, loc), due, q, krs, now, sum); err != nil {
 				return err
+			}
+			// In the quarter's last week the owner also gets the
+			// retrospective, once per quarter; the weekly prompt still
+			// collects the final values.
+			if isRetro(q, due, teamLoc) {
+				if err := s.prompt(ctx, ts, c, m, loc, q.String()+store.RetroPeriodSuffix, due, q, krs, now, sum); err != nil {
+					return err
+				}
 			}
 		}
 	}

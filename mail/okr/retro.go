@@ -13,12 +13,12 @@ import (
 	"github.com/tidings-app/tidings/store"
 )
 
-// retroLead is how long before the end of a quarter the check-in becomes
-// the quarter's retrospective.
+// retroLead is how long before the end of a quarter owners get the
+// quarter's retrospective prompt.
 const retroLead = 7 * 24 * time.Hour
 
 // isRetro reports whether an occurrence due at due falls in the last week
-// of quarter q, when owners get the retrospective prompt instead.
+// of quarter q, when owners also get the retrospective prompt.
 func isRetro(q store.Quarter, due time.Time, loc *time.Location) bool {
 	return q.End(loc).Sub(due) <= retroLead
 }
