@@ -24,7 +24,10 @@ type Summary struct {
 // owns key results in the quarter of that occurrence — once per check-in,
 // member and period, whatever number of runs or processes. Members who
 // own none get nothing. Occurrences missed while the service was down are
-// sent while their window is open, else recorded as expired.
+// sent while their window is open, else recorded as expired. In a
+// quarter's last week each owner also gets the retrospective prompt, once
+// per quarter; in the 30 days after a quarter ends, every member of the
+// team gets its recap, once.
 func (s *Service) SendDue(ctx context.Context, now time.Time) (Summary, error) {
 	var sum Summary
 	teams, err := s.db.FindTeamSchedules(ctx)
