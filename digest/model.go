@@ -26,6 +26,9 @@ type Digest struct {
 	Updates       []MemberUpdates
 	Meetings      []Meeting
 	OpenItems     []OwnerItems
+	// OKR is the quarter's objectives and key results; nil when the
+	// quarter has none (LoadOKRSection).
+	OKR *OKRSection
 	// Asks are the asks closed and the FYIs received in the period
 	// (LoadAsks).
 	Asks Asks

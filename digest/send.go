@@ -130,6 +130,12 @@ func (s *Service) Load(ctx context.Context, teamID int64, p Period) (Digest, err
 		return Digest{}, fmt.Errorf("digest: load: %w", err)
 	}
 	d := Build(data, p, s.opts.Now())
+	if d.OKR, err = LoadOKRSection(ctx, s.db, teamID, p); err != nil {
+		return Digest{}, err
+	}
+	if d.OKR != nil {
+		d.Blockers = append(d.Blockers, d.OKR.Blockers...)
+	}
 	if d.Asks, err = LoadAsks(ctx, s.db, teamID, p); err != nil {
 		return Digest{}, err
 	}

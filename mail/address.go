@@ -16,6 +16,7 @@ const (
 	RcptPostmaster = "postmaster" // RFC 5321 requires it
 	RcptFrom       = "from"       // the From address of outbound mail (checkins@)
 	RcptConfirm    = "confirm"    // confirm+TOKEN: the sender confirms a pending meeting note
+	RcptOKRs       = "okrs"       // okrs+TEAM: objectives and key results sent by a lead
 )
 
 // Errors from Addresses.Parse.
@@ -68,14 +69,17 @@ func (a Addresses) Meetings(team string) string {
 	return "meetings+" + team + "@" + a.Domain
 }
 
+// OKRs is the address a team's lead sends objectives and key results to.
+func (a Addresses) OKRs(team string) string { return "okrs+" + team + "@" + a.Domain }
+
 // Parse classifies addr: reply+TOKEN, bounces+TOKEN, confirm+TOKEN,
-// meetings[+TEAM], postmaster, or From (when set; a From naming one of
-// those mailboxes keeps their meaning) at Domain. It returns ErrRelay for
+// meetings[+TEAM], okrs+TEAM, ask[+TEAM], fyi[+TEAM], answer+TOKEN,
+// asker+TOKEN, postmaster, or From (when set; a From naming one of those
+// mailboxes keeps their meaning) at Domain. It returns ErrRelay for
 // another domain and ErrUnknownRecipient for an unknown mailbox or a token
 // that does not verify; both compare ASCII case-insensitively (Unicode
 // letters that fold to ASCII ones, such as the Kelvin sign, match
-// nothing). teamExists, if not nil, decides whether meetings+TEAM names a
-// team.
+// nothing). teamExists, if not nil, decides whether a +TEAM names a team.
 func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipient, error) {
 	addr = asciiLower(strings.Trim(strings.TrimSpace(addr), "<>"))
 	at := strings.LastIndexByte(addr, '@')
@@ -98,6 +102,11 @@ func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipi
 			return Recipient{}, fmt.Errorf("%w: no team %q", ErrUnknownRecipient, ext)
 		}
 		return Recipient{Kind: RcptMeetings, Team: ext}, nil
+	case "okrs":
+		if ext == "" || (teamExists != nil && !teamExists(ext)) {
+			return Recipient{}, fmt.Errorf("%w: okrs needs an existing team (okrs+TEAM)", ErrUnknownRecipient)
+		}
+		return Recipient{Kind: RcptOKRs, Team: ext}, nil
 	case "reply", "bounces", "confirm":
 		p := map[string]Purpose{"reply": PurposeReply, "bounces": PurposeBounce, "confirm": PurposeConfirm}[box]
 		id, err := a.Signer.Verify(p, ext)

@@ -66,6 +66,7 @@ type CheckIn struct {
 	ID       int64  `gorm:"primaryKey"`
 	TeamID   int64  `gorm:"not null;uniqueIndex:ux_checkin_name"`
 	Name     string `gorm:"size:64;not null;uniqueIndex:ux_checkin_name"`
+	Kind     string `gorm:"size:16"`  // "" (questions) or CheckInOKR
 	Schedule string `gorm:"not null"` // "mon-fri 09:00" or a cron spec, member-local
 	// RemindAfter is the delay before the one reminder; zero: none.
 	RemindAfter time.Duration
@@ -316,5 +317,6 @@ func models() []any {
 		&UpdateRevision{}, &InboundMessage{}, &MeetingNote{}, &ActionItem{},
 		&Digest{}, &Suppression{}, &OutboundMessage{}, &OutboundBody{}, &DeliveryAttempt{},
 		&Setting{}, &Ask{}, &AskRecipient{}, &AskAnswer{},
+		&Objective{}, &KeyResult{}, &KRValue{}, &PendingOKRs{}, &KRRetro{}, &OKRRecap{},
 	}
 }

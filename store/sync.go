@@ -23,6 +23,7 @@ type TeamSpec struct {
 	Receipts       string // ReceiptsUnsure (also ""), ReceiptsAlways or ReceiptsNever
 	Members        []MemberSpec
 	CheckIns       []CheckInSpec
+	OKRs           []OKRQuarterSpec // quarters named here are replaced; others are kept
 }
 
 // MemberSpec is a member of a team as declared in the configuration file.
@@ -37,6 +38,7 @@ type MemberSpec struct {
 // CheckInSpec is a check-in as declared in the configuration file.
 type CheckInSpec struct {
 	Name        string
+	Kind        string // "" (questions) or CheckInOKR
 	Schedule    string
 	RemindAfter time.Duration
 	Window      time.Duration
@@ -96,6 +98,9 @@ func (s *syncer) run(specs []TeamSpec) error {
 			return err
 		}
 		if err := s.syncCheckIns(team, ts.CheckIns); err != nil {
+			return err
+		}
+		if err := s.syncOKRs(team, ts.OKRs, members); err != nil {
 			return err
 		}
 	}
@@ -241,7 +246,7 @@ func (s *syncer) syncCheckIns(t *Team, specs []CheckInSpec) error {
 	for pos, cs := range specs {
 		cur, ok := byName[cs.Name]
 		delete(byName, cs.Name)
-		want := CheckIn{TeamID: t.ID, Name: cs.Name, Schedule: cs.Schedule, RemindAfter: cs.RemindAfter,
+		want := CheckIn{TeamID: t.ID, Name: cs.Name, Kind: cs.Kind, Schedule: cs.Schedule, RemindAfter: cs.RemindAfter,
 			Window: cs.Window, Questions: cs.Questions, Position: pos}
 		if !ok {
 			if err := s.g.Create(&want).Error; err != nil {
@@ -269,6 +274,9 @@ func (s *syncer) syncCheckIns(t *Team, specs []CheckInSpec) error {
 
 func checkInDiff(a, b *CheckIn) []string {
 	var diff []string
+	if a.Kind != b.Kind {
+		diff = append(diff, "kind")
+	}
 	if a.Schedule != b.Schedule {
 		diff = append(diff, "schedule")
 	}

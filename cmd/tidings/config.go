@@ -77,10 +77,11 @@ type TeamConfig struct {
 		Schedule string `yaml:"schedule"`
 		Local    bool   `yaml:"local"` // deliver at each reader's local time
 	} `yaml:"digest"`
-	AllowedDomains []string        `yaml:"allowed_domains"` // may post meeting notes
-	Receipts       string          `yaml:"receipts"`        // unsure (default), always, never: see config_receipts.go
-	Members        []MemberConfig  `yaml:"members"`
-	CheckIns       []CheckInConfig `yaml:"checkins"`
+	AllowedDomains []string           `yaml:"allowed_domains"` // may post meeting notes
+	Receipts       string             `yaml:"receipts"`        // unsure (default), always, never: see config_receipts.go
+	Members        []MemberConfig     `yaml:"members"`
+	CheckIns       []CheckInConfig    `yaml:"checkins"`
+	OKRs           []OKRQuarterConfig `yaml:"okrs"`
 }
 
 // MemberConfig is a member of a team in the configuration file.
@@ -95,6 +96,7 @@ type MemberConfig struct {
 // CheckInConfig is a check-in in the configuration file.
 type CheckInConfig struct {
 	Name        string           `yaml:"name"`
+	Kind        string           `yaml:"kind"` // "" or okr
 	Schedule    string           `yaml:"schedule"`
 	RemindAfter Duration         `yaml:"remind_after"`
 	Window      Duration         `yaml:"window"`
@@ -443,7 +445,7 @@ func (c *Config) validateTeam(t *TeamConfig, at []any, all map[string]MemberConf
 			return err
 		}
 	}
-	return nil
+	return c.validateOKRs(t, at)
 }
 
 func (c *Config) validateMember(team string, m MemberConfig, at []any, seen map[string]bool, all map[string]MemberConfig) error {
@@ -485,9 +487,19 @@ func (c *Config) validateCheckIn(team string, ci *CheckInConfig, at []any) error
 	}
 	if ci.Window == 0 {
 		ci.Window = Duration(20 * time.Hour)
+		if ci.Kind == store.CheckInOKR {
+			ci.Window = Duration(72 * time.Hour) // a weekly check-in: answerable until Monday
+		}
 	}
 	if ci.RemindAfter < 0 || ci.Window < 0 || (ci.RemindAfter > 0 && ci.RemindAfter >= ci.Window) {
 		return c.errAt("check-in %s/%s: remind_after must be shorter than window", append(at, "remind_after"), team, ci.Name)
+	}
+	switch ci.Kind {
+	case "":
+	case store.CheckInOKR:
+		return c.validateOKRCheckIn(team, ci, at)
+	default:
+		return c.errAt("check-in %s/%s: unknown kind %q (okr, or none for questions)", append(at, "kind"), team, ci.Name, ci.Kind)
 	}
 	if len(ci.Questions) == 0 {
 		return c.errAt("check-in %s/%s needs at least one question", at, team, ci.Name)
@@ -523,9 +535,10 @@ func (c *Config) Specs() []store.TeamSpec {
 			ts.Members = append(ts.Members, store.MemberSpec{Email: m.Email, Name: m.Name, Timezone: m.Timezone, Role: m.Role, Aliases: m.Aliases})
 		}
 		for _, ci := range t.CheckIns {
-			ts.CheckIns = append(ts.CheckIns, store.CheckInSpec{Name: ci.Name, Schedule: ci.Schedule,
+			ts.CheckIns = append(ts.CheckIns, store.CheckInSpec{Name: ci.Name, Kind: ci.Kind, Schedule: ci.Schedule,
 				RemindAfter: time.Duration(ci.RemindAfter), Window: time.Duration(ci.Window), Questions: ci.Questions})
 		}
+		ts.OKRs = okrSpecs(t)
 		out = append(out, ts)
 	}
 	return out

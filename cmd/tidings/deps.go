@@ -167,8 +167,12 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 	if err != nil {
 		return inbound.Options{}, err
 	}
+	okrs, err := d.okrService()
+	if err != nil {
+		return inbound.Options{}, err
+	}
 	o := inbound.Options{
-		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Asks: asks, Composer: d.composer, Templates: d.templates,
+		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Asks: asks, OKR: okrs, Composer: d.composer, Templates: d.templates,
 		MaxMessageBytes: s.SMTP.MaxMessageBytes, MaxRecipients: s.SMTP.MaxRecipients,
 		MaxConnections: s.SMTP.MaxConnections, ReadTimeout: time.Duration(s.SMTP.ReadTimeout),
 		WriteTimeout: time.Duration(s.SMTP.WriteTimeout), StoreTimeout: time.Duration(s.SMTP.StoreTimeout),

@@ -23,6 +23,7 @@ const maxParseInput = 64 << 20
 func newParseCmd() *cobra.Command {
 	var checkin, rcpt, choices string
 	var multiple bool
+	var okr *okrParseFlags
 	cmd := &cobra.Command{
 		Use:   "parse [--checkin daily|weekly|ask|FILE.yaml] [--rcpt ADDR] [FILE|-]",
 		Short: "Parse one email (reply, forward, bounce…) and print it as JSON",
@@ -40,12 +41,15 @@ did not). See docs/reply-understanding.md.`,
 				checkin = "daily"
 			}
 			qs, err := loadCheckin(checkin)
-			if err != nil {
+			if err != nil && checkin != "okr" {
 				return &exitError{code: exUsage, msg: err.Error()}
 			}
 			raw, err := readInput(cmd.InOrStdin(), args)
 			if err != nil {
 				return &exitError{code: exDataErr, msg: err.Error()}
+			}
+			if checkin == "okr" {
+				return okr.run(cmd, raw, rcpt)
 			}
 			msg, err := reply.Parse(raw, reply.Options{Questions: qs, Rcpt: rcpt, Now: time.Now()})
 			if err != nil {
@@ -60,7 +64,8 @@ did not). See docs/reply-understanding.md.`,
 			return enc.Encode(msg)
 		},
 	}
-	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, or a YAML file with questions: [{key, text, aliases}]")
+	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, okr (key results), or a YAML file with questions: [{key, text, aliases}]")
+	okr = addOKRParseFlags(cmd)
 	cmd.Flags().StringVar(&rcpt, "rcpt", "", "envelope recipient (default: the To header)")
 	cmd.Flags().StringVar(&choices, "choices", "", "with --checkin ask: the ask's choices, comma-separated, to read the message as a vote")
 	cmd.Flags().BoolVar(&multiple, "multiple", false, "with --checkin ask --choices: the ask takes several choices")

@@ -66,7 +66,7 @@ func (a *app) promptsSend(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return &exitError{code: exTempFail, msg: err.Error()}
 	}
-	return nil
+	return a.okrsSend(ctx, deps, d, now, true) // key-result check-ins (kind: okr)
 }
 
 func writeSendSummary(w io.Writer, sum outbound.Summary, res outbound.FlushResult) {

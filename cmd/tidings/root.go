@@ -49,6 +49,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newAsksCmd(a),
 		newPromptsCmd(a),
 		newHealthcheckCmd(a),
+		newOKRsCmd(a),
 	)
 	return root, a
 }

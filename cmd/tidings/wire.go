@@ -14,6 +14,7 @@ import (
 	"github.com/tidings-app/tidings/digest"
 	"github.com/tidings-app/tidings/mail/ask"
 	"github.com/tidings-app/tidings/mail/inbound"
+	"github.com/tidings-app/tidings/mail/okr"
 	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/store"
 )
@@ -70,7 +71,12 @@ func (s *services) newJobs() error {
 	if err != nil {
 		return err
 	}
+	okrs, err := d.okrService()
+	if err != nil {
+		return err
+	}
 	workers := river.NewWorkers()
+	river.AddWorker(workers, okr.NewScheduleWorker(okrs, d.now))
 	river.AddWorker(workers, outbound.NewDeliverWorker(s.db, s.deliverer))
 	river.AddWorker(workers, outbound.NewScheduleWorker(s.prompter, d.now))
 	river.AddWorker(workers, inbound.NewWorker(proc))
@@ -83,6 +89,7 @@ func (s *services) newJobs() error {
 	river.AddWorker(workers, ask.NewSweepWorker(asks, s.db))
 	periodic := append(outbound.PeriodicJobs(), digest.PeriodicJobs()...)
 	periodic = append(periodic, ask.PeriodicJobs()...)
+	periodic = append(periodic, okr.PeriodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		// server.workers trades receiving speed during a burst against how
 		// fast the burst is applied: processing a reply costs CPU that the

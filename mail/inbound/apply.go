@@ -42,6 +42,8 @@ func (j *job) apply(ctx context.Context) (status, reason string, err error) {
 		return j.applyFrom(ctx)
 	case mail.RcptBounce:
 		return j.applyBounce(ctx)
+	case mail.RcptOKRs:
+		return j.applyOKRMail(ctx)
 	case mail.RcptAsk, mail.RcptFYI, mail.RcptAnswer, mail.RcptAsker:
 		return j.applyAsk(ctx)
 	case mail.RcptMeetings, mail.RcptConfirm:
@@ -91,6 +93,9 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 	proof, refusal := j.tokenProof()
 	if refusal != "" {
 		return store.InboundQuarantined, refusal, nil
+	}
+	if t.CheckIn.Kind == store.CheckInOKR {
+		return j.applyOKR(ctx)
 	}
 	notes, err := j.applyCommands(ctx)
 	if err != nil {

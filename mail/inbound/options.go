@@ -64,6 +64,8 @@ type Options struct {
 	Filer MeetingFiler
 	// Asks handles asks, answers and FYIs; nil keeps them as ignored.
 	Asks AskHandler
+	// OKR files replies to key-result prompts; nil ignores them.
+	OKR OKRFiler
 	// Composer renders the reply to a member's "help" (the list of
 	// commands), queued with store.QueueOutbound; nil answers nothing and
 	// only notes the request in the message's reason.

@@ -152,6 +152,9 @@ func (p *Prompter) sendDue(ctx context.Context, r *run) (Summary, error) {
 	}
 	for i := range teams {
 		for j := range teams[i].CheckIns {
+			if teams[i].CheckIns[j].Kind == store.CheckInOKR {
+				continue // mail/okr prompts key-result owners
+			}
 			if err := p.scheduleCheckIn(ctx, &teams[i], &teams[i].CheckIns[j], r); err != nil {
 				return r.sum, err
 			}

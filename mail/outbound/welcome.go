@@ -82,7 +82,11 @@ func (p *Prompter) queueWelcome(ctx context.Context, ms store.Membership) (bool,
 	}
 	if ms.Role != store.RoleObserver {
 		for _, c := range checkIns {
-			v.CheckIns = append(v.CheckIns, checkInView{Title: checkInTitle(c.Name), When: describeSchedule(c.Schedule), Questions: c.Questions})
+			cv := checkInView{Title: checkInTitle(c.Name), When: describeSchedule(c.Schedule), Questions: c.Questions}
+			if c.Kind == store.CheckInOKR { // owners of key results are asked for their latest values
+				cv.Title, cv.Questions = "Key-result", []store.Question{{Key: "okr", Text: "Where does each key result you own stand? (only if you own some)"}}
+			}
+			v.CheckIns = append(v.CheckIns, cv)
 		}
 	}
 	if team.DigestSchedule != "" {
