@@ -59,6 +59,7 @@ type ServerConfig struct {
 		ReadTimeout     Duration `yaml:"read_timeout"`
 		WriteTimeout    Duration `yaml:"write_timeout"`
 		StoreTimeout    Duration `yaml:"store_timeout"` // answer 451 when storing takes longer
+		InflightBytes   int64    `yaml:"inflight_bytes"` // message bytes held at once; 0: an eighth of RAM
 	} `yaml:"smtp"`
 	Pool struct {
 		Size int     `yaml:"size"` // relay connections
@@ -68,6 +69,7 @@ type ServerConfig struct {
 		TrustedAuthServID string `yaml:"trusted_authserv_id"` // honour Authentication-Results from this MTA
 		RequireDMARC      bool   `yaml:"require_dmarc"`       // quarantine replies without dmarc=pass
 	} `yaml:"auth"`
+	Jobs JobsConfig `yaml:"jobs"` // stuck-work recovery (config_jobs.go)
 }
 
 // TeamConfig is a team in the configuration file.
@@ -131,6 +133,7 @@ func defaultServer() ServerConfig {
 	s.SMTP.StoreTimeout = Duration(10 * time.Second)
 	s.Pool.Size = 4
 	s.Workers = 4
+	s.Jobs = defaultJobs()
 	return s
 }
 
@@ -399,6 +402,12 @@ func (c *Config) validateServer() error {
 	}
 	if s.SMTP.MaxMessageBytes <= 0 || s.SMTP.MaxRecipients <= 0 || s.SMTP.MaxConnections <= 0 || s.Pool.Size <= 0 || s.Workers <= 0 {
 		return c.errAt("smtp limits, pool size and workers must be positive", at("smtp"))
+	}
+	if s.SMTP.InflightBytes < 0 {
+		return c.errAt("smtp.inflight_bytes must not be negative", at("smtp", "inflight_bytes"))
+	}
+	if err := s.Jobs.validate(); err != nil {
+		return c.errAt("%v", at("jobs"), err)
 	}
 	return nil
 }

@@ -42,7 +42,8 @@ func keep(ctx context.Context, db *store.DB, env Envelope, raw []byte, received 
 }
 
 // keepAll stores messages with one multi-row insert and enqueues one job
-// per new message, all in one transaction. It sets every message's ID and
+// per new message (unique while live, see store.ProcessInboundInsertOpts;
+// job may set its ScheduledAt), all in one transaction. It sets every message's ID and
 // reports which were new; on error nothing is kept.
 func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job *river.InsertOpts) ([]bool, error) {
 	var created []bool
@@ -54,7 +55,11 @@ func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job
 		jobs := make([]river.InsertManyParams, 0, len(ins))
 		for i, in := range ins {
 			if created[i] {
-				jobs = append(jobs, river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: in.ID}, InsertOpts: job})
+				opts := store.ProcessInboundInsertOpts()
+				if job != nil {
+					opts.ScheduledAt = job.ScheduledAt
+				}
+				jobs = append(jobs, river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: in.ID}, InsertOpts: opts})
 			}
 		}
 		return tx.EnqueueMany(ctx, jobs)

@@ -218,5 +218,6 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[store.ProcessInboundAr
 	return err
 }
 
-// Timeout bounds one processing run.
-func (w *Worker) Timeout(*river.Job[store.ProcessInboundArgs]) time.Duration { return time.Minute }
+// Timeout bounds one processing run; server.jobs.rescue_after (default
+// twice this) retries a run whose process died.
+func (w *Worker) Timeout(*river.Job[store.ProcessInboundArgs]) time.Duration { return 30 * time.Second }
