@@ -59,7 +59,8 @@ type ServerConfig struct {
 		ReadTimeout     Duration `yaml:"read_timeout"`
 		WriteTimeout    Duration `yaml:"write_timeout"`
 		StoreTimeout    Duration `yaml:"store_timeout"` // answer 451 when storing takes longer
-		InflightBytes   int64    `yaml:"inflight_bytes"` // message bytes held at once; 0: an eighth of RAM
+		// InflightBytes caps the message bytes being received at once (452 beyond); 0: an eighth of RAM.
+		InflightBytes int64 `yaml:"inflight_bytes"`
 	} `yaml:"smtp"`
 	Pool struct {
 		Size int     `yaml:"size"` // relay connections
