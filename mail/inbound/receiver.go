@@ -28,6 +28,8 @@ type Receiver struct {
 
 	// keeper commits the messages of all sessions in groups.
 	keeper *keeper
+	// budget caps the bytes of messages in flight (Options.InflightBytes).
+	budget *budget
 
 	mu sync.Mutex
 	ln net.Listener
@@ -40,6 +42,7 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r := &Receiver{db: db, opts: opts, optsErr: err, m: newReceiverMetrics(opts.Registerer),
 		log: opts.Logger.With("component", "inbound")}
 	r.base, r.cancel = context.WithCancel(context.Background())
+	r.budget = newBudget(opts.InflightBytes)
 	r.keeper = newKeeper(r.base, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
 		return keepAll(ctx, db, ins, nil)
 	}, func(n int) { r.m.batch.Observe(float64(n)) })
