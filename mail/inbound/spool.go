@@ -18,9 +18,9 @@ import (
 // stay in memory (most replies are a few KiB), the rest goes to an
 // unlinked temporary file until the keeper commits the message.
 const (
-	spillAt    = 1 << 20
-	readChunk  = 64 << 10
-	headLimit  = 64 << 10 // bytes of the header kept for reading Message-ID
+	spillAt   = 1 << 20
+	readChunk = 64 << 10
+	headLimit = 64 << 10 // bytes of the header kept for reading Message-ID
 )
 
 // replyBusy answers a message when the in-flight byte budget is spent.
