@@ -23,7 +23,6 @@ var errShutdown = errors.New("inbound: keep message: receiver shutting down")
 type keepRequest struct {
 	ctx context.Context // the session's: it stops waiting when ctx ends
 	in  *store.InboundMessage
-	sp  *spool      // nil: in.Raw is set; else read back while committing
 	res chan stored // buffered: the keeper never blocks on an answer
 }
 
@@ -70,8 +69,8 @@ func (k *keeper) stop(ctx context.Context) error {
 // submit hands in to the keeper and waits for the commit, or for ctx (the
 // session's StoreTimeout) to end: then the message may still be committed
 // with its batch, and the sender's retry is a duplicate.
-func (k *keeper) submit(ctx context.Context, in *store.InboundMessage, sp *spool) stored {
-	req := &keepRequest{ctx: ctx, in: in, sp: sp, res: make(chan stored, 1)}
+func (k *keeper) submit(ctx context.Context, in *store.InboundMessage) stored {
+	req := &keepRequest{ctx: ctx, in: in, res: make(chan stored, 1)}
 	select {
 	case k.reqs <- req:
 	case <-k.quit:
@@ -137,17 +136,9 @@ func (k *keeper) commit(batch []*keepRequest) {
 			live = append(live, r)
 		}
 	}
-	live = k.readBack(live)
 	if len(live) == 0 {
 		return
 	}
-	defer func() {
-		for _, r := range live {
-			if r.sp != nil && r.sp.spooled() {
-				r.in.Raw = nil // held only while committing
-			}
-		}
-	}()
 	err := k.store(live)
 	if err == nil || len(live) == 1 || errors.Is(err, store.ErrUnavailable) {
 		return
@@ -190,23 +181,4 @@ func (k *keeper) store(reqs []*keepRequest) error {
 		r.res <- s
 	}
 	return err
-}
-
-// readBack loads the raw bytes of spooled messages; a message whose spool
-// cannot be read (its session gave up) is answered with the error and left
-// out.
-func (k *keeper) readBack(reqs []*keepRequest) []*keepRequest {
-	out := reqs[:0:0]
-	for _, r := range reqs {
-		if r.sp != nil && r.sp.spooled() {
-			raw, err := r.sp.bytes()
-			if err != nil {
-				r.res <- stored{err: err}
-				continue
-			}
-			r.in.Raw = raw
-		}
-		out = append(out, r)
-	}
-	return out
 }

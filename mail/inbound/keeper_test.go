@@ -74,7 +74,7 @@ func startKeeper(t *testing.T, f *fakeStore) *keeper {
 // returned channel.
 func submitAsync(ctx context.Context, k *keeper, key string) <-chan stored {
 	ch := make(chan stored, 1)
-	go func() { ch <- k.submit(ctx, &store.InboundMessage{DedupKey: key, Raw: []byte("x")}, nil) }()
+	go func() { ch <- k.submit(ctx, &store.InboundMessage{DedupKey: key, Raw: []byte("x")}) }()
 	return ch
 }
 
@@ -125,7 +125,7 @@ func TestKeeperRetriesAloneAfterFailedBatch(t *testing.T) {
 			t.Errorf("%s: result %+v", key, s)
 		}
 	}
-	if s := k.submit(context.Background(), &store.InboundMessage{DedupKey: "after"}, nil); s.err != nil || !s.created {
+	if s := k.submit(context.Background(), &store.InboundMessage{DedupKey: "after"}); s.err != nil || !s.created {
 		t.Errorf("next batch after the failure: %+v", s)
 	}
 	got := f.seen()
@@ -155,7 +155,7 @@ func TestKeeperUnavailableFailsTheBatchOnly(t *testing.T) {
 	f.mu.Lock()
 	f.fail = nil
 	f.mu.Unlock()
-	if s := k.submit(context.Background(), &store.InboundMessage{DedupKey: "c"}, nil); s.err != nil || !s.created {
+	if s := k.submit(context.Background(), &store.InboundMessage{DedupKey: "c"}); s.err != nil || !s.created {
 		t.Errorf("after the database is back: %+v", s)
 	}
 }
@@ -191,7 +191,7 @@ func TestKeeperStopped(t *testing.T) {
 		t.Fatalf("stop before start: %v", err)
 	}
 	k.start() // no-op after stop
-	if s := k.submit(context.Background(), &store.InboundMessage{DedupKey: "late"}, nil); !errors.Is(s.err, errShutdown) {
+	if s := k.submit(context.Background(), &store.InboundMessage{DedupKey: "late"}); !errors.Is(s.err, errShutdown) {
 		t.Errorf("submit after stop = %+v, want errShutdown", s)
 	}
 	if len(f.seen()) != 0 {

@@ -30,6 +30,8 @@ type Receiver struct {
 	keeper *keeper
 	// budget caps the bytes of messages in flight (Options.InflightBytes).
 	budget *budget
+	// large holds a slot per large message being committed (large.go).
+	large chan struct{}
 
 	mu sync.Mutex
 	ln net.Listener
@@ -43,6 +45,7 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 		log: opts.Logger.With("component", "inbound")}
 	r.base, r.cancel = context.WithCancel(context.Background())
 	r.budget = newBudget(opts.InflightBytes)
+	r.large = make(chan struct{}, largeCommits)
 	r.keeper = newKeeper(r.base, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
 		return keepAll(ctx, db, ins, nil)
 	}, func(n int) { r.m.batch.Observe(float64(n)) })

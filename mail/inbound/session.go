@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/tidings-app/tidings/mail"
@@ -60,7 +61,12 @@ func (s *session) Data(r io.Reader) error {
 	now := s.r.opts.Now()
 	sp := newSpool(s.r.opts.SpoolDir, s.r.budget, receivedHeader(s.env, s.r.opts.Hostname, now))
 	defer sp.close()
-	if err := sp.readFrom(r); err != nil {
+	alive := func() {
+		if c := s.conn.Conn(); c != nil && s.r.opts.ReadTimeout > 0 {
+			c.SetReadDeadline(time.Now().Add(s.r.opts.ReadTimeout))
+		}
+	}
+	if err := sp.readFrom(r, alive); err != nil {
 		if errors.Is(err, replyBusy) {
 			s.r.m.rejected.WithLabelValues("busy").Inc()
 			s.log.Warn("refused", "stage", "data", "code", replyBusy.Code, "err", "in-flight byte budget spent")
@@ -68,9 +74,14 @@ func (s *session) Data(r io.Reader) error {
 		}
 		return s.fail("data", err)
 	}
-	ctx, cancel := context.WithTimeout(s.r.base, s.r.opts.StoreTimeout)
-	defer cancel()
-	k := s.r.keeper.submit(ctx, newSpooledInbound(s.env, sp, now), sp)
+	var k stored
+	if in := newSpooledInbound(s.env, sp, now); sp.spooled() {
+		k = s.r.keepLarge(in, sp)
+	} else {
+		ctx, cancel := context.WithTimeout(s.r.base, s.r.opts.StoreTimeout)
+		defer cancel()
+		k = s.r.keeper.submit(ctx, in)
+	}
 	if k.err != nil {
 		return s.fail("data", k.err)
 	}

@@ -73,11 +73,16 @@ func newSpool(dir string, b *budget, received string) *spool {
 
 // readFrom copies the message data from r. It returns replyBusy when the
 // budget cannot hold the next chunk, or the reader's error (552 for a
-// message over the size limit).
-func (s *spool) readFrom(r io.Reader) error {
+// message over the size limit). alive, when set, is called after each
+// chunk: the session extends its read deadline there, so the read timeout
+// bounds a pause in the data, not the whole transfer of a large message.
+func (s *spool) readFrom(r io.Reader, alive func()) error {
 	buf := make([]byte, readChunk)
 	for {
 		n, err := r.Read(buf)
+		if alive != nil {
+			alive()
+		}
 		if n > 0 {
 			if werr := s.write(buf[:n]); werr != nil {
 				return werr
