@@ -53,6 +53,10 @@ type Options struct {
 	// MaxOpenConns caps PostgreSQL connections (default 20). SQLite always
 	// uses one connection, as River recommends.
 	MaxOpenConns int
+	// OnQuery, when set, is called after each statement the store runs
+	// through gorm with the statement's SQL, its arguments inlined (for
+	// tests that EXPLAIN what the code runs; see query_hook.go).
+	OnQuery func(sql string)
 }
 
 // Open connects to the database named by dsn and migrates it, River's
@@ -76,6 +80,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	}
 	if db.sql, err = db.gorm.DB(); err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	if opts.OnQuery != nil {
+		if err := hookQueries(db.gorm, opts.OnQuery); err != nil {
+			return nil, err
+		}
 	}
 	if db.postgres {
 		n := opts.MaxOpenConns

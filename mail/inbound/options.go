@@ -61,7 +61,7 @@ type Options struct {
 	// waiting to be stored; a message that does not fit gets 452 4.3.1
 	// (default: an eighth of the memory available, see DefaultInflightBytes).
 	InflightBytes int64
-	// SpoolDir holds messages over 1 MiB while they are received (default
+	// SpoolDir holds messages over 256 KiB while they are received (default
 	// os.TempDir()); the files are unlinked at creation.
 	SpoolDir string
 

@@ -15,10 +15,10 @@ import (
 )
 
 // Memory held per message while it is received: the first spillAt bytes
-// stay in memory (most replies are a few KiB), the rest goes to an
+// (256 KiB) stay in memory (most replies are a few KiB), the rest goes to an
 // unlinked temporary file until the keeper commits the message.
 const (
-	spillAt   = 1 << 20
+	spillAt   = 256 << 10
 	readChunk = 64 << 10
 	headLimit = 64 << 10 // bytes of the header kept for reading Message-ID
 )
