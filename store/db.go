@@ -162,6 +162,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.gorm.WithContext(ctx).AutoMigrate(models()...); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
+	if err := db.migrateScheduleIndexes(ctx); err != nil {
+		return err
+	}
 	m, err := rivermigrate.New(db.driver, nil)
 	if err != nil {
 		return fmt.Errorf("store: job migrations: %w", err)

@@ -310,6 +310,6 @@ func models() []any {
 		&Team{}, &Member{}, &Membership{}, &CheckIn{}, &Prompt{}, &Update{},
 		&UpdateRevision{}, &InboundMessage{}, &MeetingNote{}, &ActionItem{},
 		&Digest{}, &Suppression{}, &OutboundMessage{}, &OutboundBody{}, &DeliveryAttempt{},
-		&Setting{},
+		&Setting{}, &ScheduleProgress{},
 	}
 }

@@ -16,9 +16,10 @@ import (
 
 // TestScaleSchedulerTick measures one prompt-scheduler pass (the work of
 // each minute's tick) on PostgreSQL with 10,000 and 100,000 members
-// (.ci/scale.sql: teams of 50 over eight time zones): at a quiet time, at
-// a time when one zone's prompts are due (the pass creates them), and the
-// next tick (nothing new). Run with
+// (.ci/scale.sql: teams of 50 over eight time zones): a first pass that
+// catches up the past week, then a quiet tick, a tick when one zone's
+// prompts are due (the pass creates them), and the next tick (nothing
+// new). Run with
 //
 //	go test -tags scale -run TestScaleSchedulerTick -v -timeout 30m ./cmd/tidings/
 func TestScaleSchedulerTick(t *testing.T) {
@@ -50,7 +51,8 @@ func TestScaleSchedulerTick(t *testing.T) {
 			for _, pass := range []struct {
 				name string
 				now  time.Time
-			}{{"quiet (06:00 Berlin)", at(6, 0)}, {"due (09:01 Berlin)", at(9, 1)}, {"next tick (09:02)", at(9, 2)}} {
+			}{{"catch-up after downtime (05:00 Berlin)", at(5, 0)}, {"quiet (06:00 Berlin)", at(6, 0)},
+				{"due (09:01 Berlin)", at(9, 1)}, {"next tick (09:02)", at(9, 2)}} {
 				d, err := newDeps(ctx, cfg, db, slog.New(slog.DiscardHandler), nil, func() time.Time { return pass.now })
 				if err != nil {
 					t.Fatal(err)
