@@ -6,16 +6,16 @@
 #   TIDINGS_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
 #     .ci/latency.sh [N] [C] [BINARY...]
 #
-# N messages (default 500) are sent over C connections (default 1, so
-# there is no backlog and the figure is the pipeline's own latency: job
-# pickup plus processing) as meeting notes from a member of the example
-# team. With BINARY arguments (tidings binaries built from other commits,
+# N messages (default 300) are sent over C connections (default 1) with
+# PAUSE (default 100ms) between two messages on a connection, so there is
+# no backlog and the figure is the pipeline's own latency (job pickup plus
+# processing), as meeting notes from a member of the example team. With BINARY arguments (tidings binaries built from other commits,
 # e.g. `git worktree add /tmp/old main && go build -o /tmp/tidings-old
 # ./cmd/tidings` there), each is measured in turn in the same run;
 # without, the working tree is built and measured.
 set -euo pipefail
 
-N=${1:-500}
+N=${1:-300}
 C=${2:-1}
 shift 2 || shift $#
 BASE=${TIDINGS_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
@@ -54,7 +54,7 @@ for BIN in "${BINS[@]}"; do
 	"$WORK/tidings-load" -addr "127.0.0.1:$TP" -from ana@example.com -rcpt meetings@tidings.test -n 20 -c 1 >/dev/null
 	sleep 2
 	psql "$DSN" -qc "DELETE FROM inbound_messages" >/dev/null
-	"$WORK/tidings-load" -label "$(basename "$BIN")" -addr "127.0.0.1:$TP" -from ana@example.com -rcpt meetings@tidings.test -n "$N" -c "$C"
+	"$WORK/tidings-load" -label "$(basename "$BIN")" -addr "127.0.0.1:$TP" -from ana@example.com -rcpt meetings@tidings.test -n "$N" -c "$C" -pause "${PAUSE:-100ms}"
 	for _ in $(seq 1 300); do
 		LEFT=$(psql "$DSN" -tAc "SELECT count(*) FROM inbound_messages WHERE status = 'received'")
 		[ "$LEFT" = 0 ] && break

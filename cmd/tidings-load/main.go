@@ -33,6 +33,7 @@ func main() {
 type loadConfig struct {
 	addr, from, rcpt, label string
 	n, c, size              int
+	pause                   time.Duration
 }
 
 func load(args []string, out io.Writer) error {
@@ -45,6 +46,7 @@ func load(args []string, out io.Writer) error {
 	fs.IntVar(&cfg.n, "n", 2000, "messages to send")
 	fs.IntVar(&cfg.c, "c", 8, "concurrent connections")
 	fs.IntVar(&cfg.size, "size", 4096, "approximate message size in bytes")
+	fs.DurationVar(&cfg.pause, "pause", 0, "wait between two messages on a connection (paced load, for latency)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -95,6 +97,7 @@ func run(cfg loadConfig) (result, error) {
 					continue
 				}
 				lats[w] = append(lats[w], d)
+				time.Sleep(cfg.pause)
 			}
 			c.Quit()
 		}(w)

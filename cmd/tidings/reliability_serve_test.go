@@ -65,12 +65,18 @@ func relFreePort(t *testing.T) string {
 // TIDINGS_* variables, and waits for its SMTP port.
 func relStart(t *testing.T, dsn string, env ...string) *relServe {
 	t.Helper()
+	return relStartArgs(t, dsn, nil, env...)
+}
+
+// relStartArgs is relStart with extra serve arguments (--no-apply).
+func relStartArgs(t *testing.T, dsn string, args []string, env ...string) *relServe {
+	t.Helper()
 	bin, err := relBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &relServe{smtp: relFreePort(t), log: &bytes.Buffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(bin, "serve", "--config", filepath.Join("..", "..", "examples", "tidings.yaml"))
+	s.cmd = exec.Command(bin, append([]string{"serve", "--config", filepath.Join("..", "..", "examples", "tidings.yaml")}, args...)...)
 	s.cmd.Env = append(os.Environ(), "TIDINGS_DATABASE="+dsn, "TIDINGS_DOMAIN=tidings.test",
 		"TIDINGS_SMTP_LISTEN="+s.smtp, "TIDINGS_HTTP_LISTEN="+relFreePort(t), "TIDINGS_SMTP_MAX_CONNECTIONS=200",
 		"TIDINGS_LOG_LEVEL=info", "TIDINGS_OUTBOX="+t.TempDir())
