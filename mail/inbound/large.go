@@ -40,7 +40,7 @@ func (r *Receiver) keepLarge(in *store.InboundMessage, sp *spool) stored {
 	defer func() { in.Raw = nil }()
 	ctx, cancel := context.WithTimeout(r.base, r.opts.StoreTimeout)
 	defer cancel()
-	created, err := keepAll(ctx, r.db, []*store.InboundMessage{in}, nil)
+	created, err := r.keepRows(ctx, []*store.InboundMessage{in})
 	if err != nil {
 		return stored{err: err}
 	}

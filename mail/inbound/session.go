@@ -51,9 +51,10 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 // Data receives the message into a spool (memory, then an unlinked
 // temporary file past 256 KiB) within the size limit and the receiver's
 // in-flight byte budget (452 4.3.1 when spent), hands it to the keeper,
-// which commits it with its job (grouped with other sessions' messages;
-// a spooled message commits alone, see large.go), and only then lets
-// go-smtp answer 250. When the commit fails or takes
+// which commits it (grouped with other sessions' messages in one
+// statement; a spooled message commits alone, see large.go), and only
+// then lets go-smtp answer 250; its processing job follows (enqueuer.go),
+// or the sweep gives it one. When the commit fails or takes
 // longer than StoreTimeout the answer is 451; the keeper does not need the
 // database to honour the deadline (SQLite waits out its busy timeout
 // first). Should a batch commit after its session gave up, the sender's
