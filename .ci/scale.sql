@@ -25,12 +25,15 @@ SELECT 'm' || t || '-' || i || '@scale.example', 'Member ' || t || '-' || i,
   CASE WHEN i % 10 = 0 THEN (SELECT name FROM zones WHERE n = (t + i) % 8) ELSE '' END,
   '[]', false, now() - interval '60 days', now() - interval '60 days'
 FROM generate_series(1, :teams) t, generate_series(1, :per_team) i;
+ANALYZE teams, members;
 INSERT INTO memberships (team_id, member_id, role, created_at, updated_at)
 SELECT tm.id, m.id, CASE WHEN split_part(split_part(m.email, '@', 1), '-', 2) = '1' THEN 'lead' ELSE 'member' END,
   m.created_at, m.created_at
 FROM members m JOIN teams tm ON tm.slug = 'scale-' || substr(split_part(m.email, '-', 1), 2)
 WHERE m.email LIKE '%@scale.example'
   AND NOT EXISTS (SELECT 1 FROM memberships x WHERE x.member_id = m.id);
+-- Fresh statistics, or the planner joins 100,000 rows as if tables were empty.
+ANALYZE teams, check_ins, members, memberships;
 INSERT INTO prompts (check_in_id, member_id, team_id, period, due_at, expires_at, status, reason, message_id,
   sent_at, answered_at, created_at, updated_at)
 SELECT c.id, ms.member_id, ms.team_id, to_char(d, 'YYYY-MM-DD'), d + interval '9 hours', d + interval '33 hours',
@@ -41,6 +44,7 @@ FROM memberships ms JOIN teams tm ON tm.id = ms.team_id AND tm.slug LIKE 'scale-
 JOIN check_ins c ON c.team_id = ms.team_id,
   generate_series(current_date - (:days * 7 / 5 + 2), current_date - 1, interval '1 day') d
 WHERE extract(isodow FROM d) < 6 AND NOT EXISTS (SELECT 1 FROM prompts p WHERE p.member_id = ms.member_id);
+ANALYZE prompts;
 INSERT INTO updates (prompt_id, member_id, team_id, check_in_id, period, answers, has_blocker, inbound_id, version,
   answered_at, created_at, updated_at)
 SELECT p.id, p.member_id, p.team_id, p.check_in_id, p.period,
