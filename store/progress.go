@@ -54,9 +54,18 @@ func (db *DB) FindScheduleHeads(ctx context.Context) ([]ScheduleHead, error) {
 		TeamID   int64
 		Timezone string
 	}
-	err := g.Raw(`SELECT DISTINCT ms.team_id, m.timezone FROM members m
+	// Members who set a zone come from the partial index; each one's teams
+	// through the memberships index (on PostgreSQL a LATERAL subquery kept
+	// apart by OFFSET 0, so the planner does not hash-join all memberships).
+	q := `SELECT DISTINCT ms.team_id, m.timezone FROM members m
 		JOIN memberships ms ON ms.member_id = m.id
-		WHERE m.timezone <> '' AND ms.role <> ?`, RoleObserver).Scan(&zones).Error
+		WHERE m.timezone <> '' AND ms.role <> ?`
+	if db.postgres {
+		q = `SELECT DISTINCT ms.team_id, m.timezone FROM members m,
+		LATERAL (SELECT x.team_id FROM memberships x WHERE x.member_id = m.id AND x.role <> ? OFFSET 0) ms
+		WHERE m.timezone <> ''`
+	}
+	err := g.Raw(q, RoleObserver).Scan(&zones).Error
 	if err != nil {
 		return nil, wrap("find schedule heads", err)
 	}
