@@ -58,3 +58,21 @@ type SweepArgs struct{}
 
 // Kind implements river.JobArgs.
 func (SweepArgs) Kind() string { return "sweep" }
+
+// EnqueueManyLazily inserts jobs (see EnqueueMany) in a transaction that,
+// on PostgreSQL, commits without waiting for its WAL to reach disk
+// (synchronous_commit off for this transaction only): it does not queue
+// behind, nor slow down, the durable commits of received messages. Use it
+// only for jobs whose loss in a crash is repaired elsewhere: the sweep
+// (RequeueStaleInbound) queues processing jobs again.
+func (db *DB) EnqueueManyLazily(ctx context.Context, params []river.InsertManyParams) error {
+	if !db.postgres {
+		return db.EnqueueMany(ctx, params)
+	}
+	return db.InTx(ctx, func(tx *DB) error {
+		if err := tx.gorm.WithContext(ctx).Exec("SET LOCAL synchronous_commit TO OFF").Error; err != nil {
+			return wrap("enqueue jobs", err)
+		}
+		return tx.EnqueueMany(ctx, params)
+	})
+}

@@ -19,7 +19,9 @@ const enqueueBatch = 512
 // the database refuses), the sweep gives the message one (see
 // store.RequeueStaleInbound), so nothing waits for a human. Jobs are
 // unique per message while live, so a sweep racing the enqueuer inserts
-// one job, not two.
+// one job, not two. On PostgreSQL the job inserts commit without waiting
+// for the disk (store.EnqueueManyLazily), so they do not queue behind the
+// durable commits of the messages themselves.
 type enqueuer struct {
 	db   *store.DB
 	log  *slog.Logger
@@ -82,7 +84,7 @@ func (e *enqueuer) insert(ctx context.Context, ids []int64) {
 	for i, id := range ids {
 		params[i] = river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: id}, InsertOpts: store.ProcessInboundInsertOpts()}
 	}
-	if err := e.db.EnqueueMany(ctx, params); err != nil {
+	if err := e.db.EnqueueManyLazily(ctx, params); err != nil {
 		e.log.Warn("queueing processing jobs failed: the sweep will queue them", "count", len(ids), "err", err)
 	}
 }

@@ -34,6 +34,8 @@ type Receiver struct {
 	large chan struct{}
 	// jobs inserts the processing jobs of stored messages after their 250.
 	jobs *enqueuer
+	// bufs holds the sessions' read buffers (readChunk bytes).
+	bufs sync.Pool
 
 	mu sync.Mutex
 	ln net.Listener
@@ -48,6 +50,7 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r.base, r.cancel = context.WithCancel(context.Background())
 	r.budget = newBudget(opts.InflightBytes)
 	r.large = make(chan struct{}, largeCommits)
+	r.bufs.New = func() any { b := make([]byte, readChunk); return &b }
 	r.jobs = newEnqueuer(db, r.log)
 	r.keeper = newKeeper(r.base, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
 		return r.keepRows(ctx, ins)

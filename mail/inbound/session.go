@@ -68,7 +68,9 @@ func (s *session) Data(r io.Reader) error {
 			c.SetReadDeadline(time.Now().Add(s.r.opts.ReadTimeout))
 		}
 	}
-	if err := sp.readFrom(r, alive); err != nil {
+	buf := s.r.bufs.Get().(*[]byte)
+	defer s.r.bufs.Put(buf)
+	if err := sp.readFrom(r, *buf, alive); err != nil {
 		if errors.Is(err, replyBusy) {
 			s.r.m.rejected.WithLabelValues("busy").Inc()
 			s.log.Warn("refused", "stage", "data", "code", replyBusy.Code, "err", "in-flight byte budget spent")

@@ -73,11 +73,10 @@ func newSpool(dir string, b *budget, received string) *spool {
 
 // readFrom copies the message data from r. It returns replyBusy when the
 // budget cannot hold the next chunk, or the reader's error (552 for a
-// message over the size limit). alive, when set, is called after each
+// message over the size limit). buf is the read buffer. alive, when set, is called after each
 // chunk: the session extends its read deadline there, so the read timeout
 // bounds a pause in the data, not the whole transfer of a large message.
-func (s *spool) readFrom(r io.Reader, alive func()) error {
-	buf := make([]byte, readChunk)
+func (s *spool) readFrom(r io.Reader, buf []byte, alive func()) error {
 	for {
 		n, err := r.Read(buf)
 		if alive != nil {
