@@ -52,7 +52,11 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r.large = make(chan struct{}, largeCommits)
 	r.bufs.New = func() any { b := make([]byte, readChunk); return &b }
 	r.jobs = newEnqueuer(db, r.log)
-	r.keeper = newKeeper(r.base, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
+	lanes := 1 // SQLite has one connection
+	if db.Postgres() {
+		lanes = 2
+	}
+	r.keeper = newKeeper(r.base, lanes, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
 		return r.keepRows(ctx, ins)
 	}, func(n int) { r.m.batch.Observe(float64(n)) })
 	s := smtp.NewServer(smtp.BackendFunc(r.newSession))
