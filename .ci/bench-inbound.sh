@@ -48,6 +48,8 @@ if [ -z "$MAILPIT" ]; then
 fi
 
 (cd "$ROOT" && go build -o "$WORK/tidings-load" ./cmd/tidings-load && go build -o "$WORK/tidings" ./cmd/tidings)
+# TIDINGS_BIN measures another build (e.g. of an older commit) instead.
+TIDINGS=${TIDINGS_BIN:-$WORK/tidings}
 
 psql "$BASE" -qc "CREATE DATABASE $DBNAME" >/dev/null
 DSN=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(u.urlunparse(p._replace(path="/"+sys.argv[2])))' "$BASE" "$DBNAME")
@@ -55,7 +57,7 @@ DSN=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print
 TP=$(free_port)
 TIDINGS_DATABASE="$DSN" TIDINGS_DOMAIN=tidings.test TIDINGS_SMTP_LISTEN="127.0.0.1:$TP" \
 	TIDINGS_HTTP_LISTEN="127.0.0.1:$(free_port)" TIDINGS_SMTP_MAX_CONNECTIONS=200 TIDINGS_LOG_LEVEL=warn \
-	TIDINGS_OUTBOX="$WORK/outbox" "$WORK/tidings" serve --config "$ROOT/examples/tidings.yaml" 2>"$WORK/tidings.log" &
+	TIDINGS_OUTBOX="$WORK/outbox" "$TIDINGS" serve --config "$ROOT/examples/tidings.yaml" 2>"$WORK/tidings.log" &
 PIDS+=($!)
 MP=$(free_port)
 MH=$(free_port)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -41,6 +42,7 @@ type DB struct {
 	postgres bool
 	driver   riverdriver.Driver[*sql.Tx]
 	jobs     *river.Client[*sql.Tx] // insert-only client
+	listen   *pgxpool.Pool          // PostgreSQL: connections for River's LISTEN
 	now      func() time.Time
 }
 
@@ -51,6 +53,10 @@ type Options struct {
 	// MaxOpenConns caps PostgreSQL connections (default 20). SQLite always
 	// uses one connection, as River recommends.
 	MaxOpenConns int
+	// OnQuery, when set, is called after each statement the store runs
+	// through gorm with the statement's SQL, its arguments inlined (for
+	// tests that EXPLAIN what the code runs; see query_hook.go).
+	OnQuery func(sql string)
 }
 
 // Open connects to the database named by dsn and migrates it, River's
@@ -85,6 +91,11 @@ func open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if db.sql, err = db.gorm.DB(); err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
+	if opts.OnQuery != nil {
+		if err := hookQueries(db.gorm, opts.OnQuery); err != nil {
+			return nil, err
+		}
+	}
 	if db.postgres {
 		n := opts.MaxOpenConns
 		if n <= 0 {
@@ -92,20 +103,44 @@ func open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		}
 		db.sql.SetMaxOpenConns(n)
 		db.sql.SetMaxIdleConns(n)
-		db.driver = riverdatabasesql.New(db.sql)
+		if db.listen, err = listenerPool(ctx, dsn); err != nil {
+			db.sql.Close()
+			return nil, err
+		}
+		db.driver = riverdatabasesql.NewWithPgxListener(db.sql, db.listen)
 	} else {
 		db.sql.SetMaxOpenConns(1)
 		db.driver = riversqlite.New(db.sql)
 	}
 	if err := db.migrate(ctx); err != nil {
-		db.sql.Close()
+		db.Close()
 		return nil, err
 	}
 	if db.jobs, err = river.NewClient(db.driver, &river.Config{}); err != nil {
-		db.sql.Close()
+		db.Close()
 		return nil, fmt.Errorf("store: job client: %w", err)
 	}
 	return db, nil
+}
+
+// listenerPool is the pgx pool River's notifier takes its LISTEN
+// connection from (one per running client, held for the client's life), so
+// job workers are woken by NOTIFY on insert instead of polling. Every other
+// statement, jobs' inserts included, goes through database/sql and gorm,
+// so a row and its job still commit in one transaction. No connection is
+// opened until a worker client starts.
+func listenerPool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: listener pool: %w", err)
+	}
+	cfg.MinConns = 0
+	cfg.MaxConns = 2
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: listener pool: %w: %w", ErrUnavailable, err)
+	}
+	return pool, nil
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -137,6 +172,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.gorm.WithContext(ctx).AutoMigrate(models()...); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
+	if err := db.migrateScheduleIndexes(ctx); err != nil {
+		return err
+	}
 	m, err := rivermigrate.New(db.driver, nil)
 	if err != nil {
 		return fmt.Errorf("store: job migrations: %w", err)
@@ -149,6 +187,9 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // Close closes the database. Call it last, after workers have stopped.
 func (db *DB) Close() error {
+	if db.listen != nil {
+		db.listen.Close()
+	}
 	if err := db.sql.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}

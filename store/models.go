@@ -317,6 +317,6 @@ func models() []any {
 		&UpdateRevision{}, &InboundMessage{}, &MeetingNote{}, &ActionItem{},
 		&Digest{}, &Suppression{}, &OutboundMessage{}, &OutboundBody{}, &DeliveryAttempt{},
 		&Setting{}, &Ask{}, &AskRecipient{}, &AskAnswer{},
-		&Objective{}, &KeyResult{}, &KRValue{}, &PendingOKRs{}, &KRRetro{}, &OKRRecap{},
+		&Objective{}, &KeyResult{}, &KRValue{}, &PendingOKRs{}, &KRRetro{}, &OKRRecap{}, &ScheduleProgress{},
 	}
 }

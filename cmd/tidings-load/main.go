@@ -33,6 +33,7 @@ func main() {
 type loadConfig struct {
 	addr, from, rcpt, label string
 	n, c, size              int
+	pause                   time.Duration
 }
 
 func load(args []string, out io.Writer) error {
@@ -45,6 +46,7 @@ func load(args []string, out io.Writer) error {
 	fs.IntVar(&cfg.n, "n", 2000, "messages to send")
 	fs.IntVar(&cfg.c, "c", 8, "concurrent connections")
 	fs.IntVar(&cfg.size, "size", 4096, "approximate message size in bytes")
+	fs.DurationVar(&cfg.pause, "pause", 0, "wait between two messages on a connection (paced load, for latency)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -95,6 +97,7 @@ func run(cfg loadConfig) (result, error) {
 					continue
 				}
 				lats[w] = append(lats[w], d)
+				time.Sleep(cfg.pause)
 			}
 			c.Quit()
 		}(w)
@@ -122,7 +125,7 @@ func sendOne(c *smtp.Client, cfg loadConfig, i int64) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := io.WriteString(w, body(cfg, i)); err != nil {
+	if err := writeBody(w, cfg, i); err != nil {
 		return 0, err
 	}
 	t := time.Now()
@@ -132,15 +135,29 @@ func sendOne(c *smtp.Client, cfg loadConfig, i int64) (time.Duration, error) {
 	return time.Since(t), nil
 }
 
-func body(cfg loadConfig, i int64) string {
+// writeBody writes message i of about cfg.size bytes to w in pieces of at
+// most 64 KiB, so a run of large messages does not hold them in memory.
+func writeBody(w io.Writer, cfg loadConfig, i int64) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: Load <%s>\r\nTo: <%s>\r\nSubject: load %d\r\nDate: %s\r\nMessage-ID: <load-%d-%d@client.example>\r\n\r\n",
 		cfg.from, cfg.rcpt, i, time.Now().Format(time.RFC1123Z), time.Now().UnixNano(), i)
 	line := "Yesterday: worked through the load test backlog and reviewed two changes.\r\n"
-	for b.Len() < cfg.size {
-		b.WriteString(line)
+	n := b.Len()
+	for n < cfg.size {
+		for b.Len() < 64<<10 && n < cfg.size {
+			b.WriteString(line)
+			n += len(line)
+		}
+		if _, err := io.WriteString(w, b.String()); err != nil {
+			return err
+		}
+		b.Reset()
 	}
-	return b.String()
+	if b.Len() > 0 {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	return nil
 }
 
 func pct(s []time.Duration, p int) time.Duration {

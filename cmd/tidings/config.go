@@ -60,12 +60,15 @@ type ServerConfig struct {
 		ReadTimeout     Duration `yaml:"read_timeout"`
 		WriteTimeout    Duration `yaml:"write_timeout"`
 		StoreTimeout    Duration `yaml:"store_timeout"` // answer 451 when storing takes longer
+		// InflightBytes caps the message bytes being received at once (452 beyond); 0: an eighth of RAM.
+		InflightBytes int64 `yaml:"inflight_bytes"`
 	} `yaml:"smtp"`
 	Pool struct {
 		Size int     `yaml:"size"` // relay connections
 		Rate float64 `yaml:"rate"` // messages per second; 0: unlimited
 	} `yaml:"pool"`
 	Auth AuthConfig `yaml:"auth"` // sender authentication (config_auth.go)
+	Jobs JobsConfig `yaml:"jobs"` // stuck-work recovery (config_jobs.go)
 }
 
 // TeamConfig is a team in the configuration file.
@@ -133,6 +136,7 @@ func defaultServer() ServerConfig {
 	s.Pool.Size = 4
 	s.Workers = 4
 	s.Auth = defaultAuth()
+	s.Jobs = defaultJobs()
 	return s
 }
 
@@ -407,6 +411,12 @@ func (c *Config) validateServer() error {
 	}
 	if s.SMTP.MaxMessageBytes <= 0 || s.SMTP.MaxRecipients <= 0 || s.SMTP.MaxConnections <= 0 || s.Pool.Size <= 0 || s.Workers <= 0 {
 		return c.errAt("smtp limits, pool size and workers must be positive", at("smtp"))
+	}
+	if s.SMTP.InflightBytes < 0 {
+		return c.errAt("smtp.inflight_bytes must not be negative", at("smtp", "inflight_bytes"))
+	}
+	if err := s.Jobs.validate(); err != nil {
+		return c.errAt("%v", at("jobs"), err)
 	}
 	return nil
 }

@@ -176,6 +176,7 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 		MaxMessageBytes: s.SMTP.MaxMessageBytes, MaxRecipients: s.SMTP.MaxRecipients,
 		MaxConnections: s.SMTP.MaxConnections, ReadTimeout: time.Duration(s.SMTP.ReadTimeout),
 		WriteTimeout: time.Duration(s.SMTP.WriteTimeout), StoreTimeout: time.Duration(s.SMTP.StoreTimeout),
+		InflightBytes:     s.SMTP.InflightBytes,
 		TrustedAuthServID: s.Auth.TrustedAuthServID, RequireDMARC: s.Auth.RequireDMARC,
 		DistrustTokens: !s.Auth.TokenIsProof, LookupTXT: d.cfg.lookupTXT(d.now),
 		Logger: d.log, Registerer: d.reg, Now: d.now,

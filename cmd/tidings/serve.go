@@ -68,6 +68,7 @@ func (a *app) serve(ctx context.Context, apply bool) error {
 // binds the listeners; run starts serving.
 func (a *app) startServer(ctx context.Context, cfg *Config, apply bool) (*server, error) {
 	log := a.logger()
+	applyMemoryLimit(log)
 	log.Info("starting", "config", a.configPath, "database", cfg.redactedDatabase(), "domain", cfg.Server.Domain,
 		"smtp", cfg.Server.SMTPListen, "http", cfg.Server.HTTPListen, "relay", redactURL(cfg.Server.Relay))
 	db, err := a.openStore(ctx, cfg)

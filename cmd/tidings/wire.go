@@ -90,6 +90,9 @@ func (s *services) newJobs() error {
 	periodic := append(outbound.PeriodicJobs(), digest.PeriodicJobs()...)
 	periodic = append(periodic, ask.PeriodicJobs()...)
 	periodic = append(periodic, okr.PeriodicJobs()...)
+	sweep := inbound.NewSweepWorker(s.db, inbound.SweepOptions{Every: time.Duration(d.cfg.Server.Jobs.SweepEvery), Logger: s.log})
+	river.AddWorker(workers, sweep)
+	periodic = append(periodic, sweep.PeriodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		// server.workers trades receiving speed during a burst against how
 		// fast the burst is applied: processing a reply costs CPU that the
@@ -99,12 +102,26 @@ func (s *services) newJobs() error {
 		PeriodicJobs:      periodic,
 		Logger:            s.log.With("component", "jobs"),
 		FetchCooldown:     20 * time.Millisecond,
-		FetchPollInterval: 50 * time.Millisecond,
+		FetchPollInterval: pollInterval(s.db),
+		// A job left running by a killed or frozen process is retried
+		// after this (River's default is an hour); the sweep covers
+		// messages whose job was lost altogether (docs/reliability.md).
+		RescueStuckJobsAfter: time.Duration(d.cfg.Server.Jobs.RescueAfter),
 	})
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
 	return nil
+}
+
+// pollInterval is how often idle workers look for jobs. On PostgreSQL they
+// are woken by NOTIFY when a job is inserted, so polling is only a
+// fallback; SQLite has no notifications across processes.
+func pollInterval(db *store.DB) time.Duration {
+	if db.Postgres() {
+		return time.Second
+	}
+	return 50 * time.Millisecond
 }
 
 // apply syncs the configuration's teams and welcomes new members.

@@ -15,7 +15,8 @@ import (
 // clients at once (a sender retrying while its first attempt is still in
 // flight), so concurrent sessions share group commits that hold duplicates
 // of one another and of rows committed earlier. Every send gets 250; each
-// message is stored once with one processing job; the batch histogram
+// message is stored once with one processing job (inserted by the
+// time the receiver has shut down); the batch histogram
 // counts every message handed to the keeper.
 func TestConcurrentSessionsKeptOnce(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
@@ -43,6 +44,10 @@ func TestConcurrentSessionsKeptOnce(t *testing.T) {
 			msgs, err := db.FindInbound(ctx, store.InboundFilter{})
 			if err != nil || len(msgs) != messages {
 				t.Fatalf("%d messages stored (%v), want %d", len(msgs), err, messages)
+			}
+			// Jobs follow the 250 (enqueuer.go); Shutdown waits for them.
+			if err := f.rcv.Shutdown(ctx); err != nil {
+				t.Fatal(err)
 			}
 			client, err := river.NewClient(db.JobDriver(), &river.Config{})
 			if err != nil {

@@ -42,7 +42,8 @@ func keep(ctx context.Context, db *store.DB, env Envelope, raw []byte, received 
 }
 
 // keepAll stores messages with one multi-row insert and enqueues one job
-// per new message, all in one transaction. It sets every message's ID and
+// per new message (unique while live, see store.ProcessInboundInsertOpts;
+// job may set its ScheduledAt), all in one transaction. It sets every message's ID and
 // reports which were new; on error nothing is kept.
 func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job *river.InsertOpts) ([]bool, error) {
 	var created []bool
@@ -54,7 +55,11 @@ func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job
 		jobs := make([]river.InsertManyParams, 0, len(ins))
 		for i, in := range ins {
 			if created[i] {
-				jobs = append(jobs, river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: in.ID}, InsertOpts: job})
+				opts := store.ProcessInboundInsertOpts()
+				if job != nil {
+					opts.ScheduledAt = job.ScheduledAt
+				}
+				jobs = append(jobs, river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: in.ID}, InsertOpts: opts})
 			}
 		}
 		return tx.EnqueueMany(ctx, jobs)
@@ -65,18 +70,38 @@ func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job
 	return created, nil
 }
 
-// newInbound is the row that keeps raw, received over env.
+// newInbound is the row that keeps raw, received over env (ingest: the
+// whole message is in memory already).
 func newInbound(env Envelope, raw []byte, received string, now time.Time) *store.InboundMessage {
-	msgID := messageID(raw)
+	sum := sha256.Sum256(raw)
+	in := inboundRow(env, raw, hex.EncodeToString(sum[:]), int64(len(raw)), now)
+	in.Raw = append([]byte(received), raw...)
+	return in
+}
+
+// newSpooledInbound is the row for a message received into sp. Raw is the
+// spool's buffer for a message held in memory, nil for a spooled one (the
+// keeper reads it back just before committing).
+func newSpooledInbound(env Envelope, sp *spool, now time.Time) *store.InboundMessage {
+	in := inboundRow(env, sp.head, sp.contentHash(), sp.size, now)
+	if !sp.spooled() {
+		in.Raw, _ = sp.bytes()
+	}
+	return in
+}
+
+// inboundRow is the row without its raw bytes; head is (the start of) the
+// message, for its Message-ID, and sum the hex SHA-256 of its content.
+func inboundRow(env Envelope, head []byte, sum string, size int64, now time.Time) *store.InboundMessage {
+	msgID := messageID(head)
 	return &store.InboundMessage{
-		DedupKey:   dedupKey(msgID, env.Rcpt, raw),
+		DedupKey:   dedupKey(msgID, env.Rcpt, sum),
 		MessageID:  msgID,
 		MailFrom:   strings.ToLower(env.MailFrom),
 		Rcpt:       env.Rcpt,
 		Remote:     env.Remote,
 		Helo:       env.Helo,
-		Raw:        append([]byte(received), raw...),
-		Size:       int64(len(raw)),
+		Size:       size,
 		Status:     store.InboundReceived,
 		ReceivedAt: now.UTC(),
 	}
@@ -97,22 +122,22 @@ func readHeader(raw []byte) (textproto.Header, error) {
 	return textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
 }
 
-// dedupKey identifies one delivery of one message: its Message-ID (else a
-// hash of its content) and the recipients it was accepted for. A sender's
-// retry of the same transaction maps to the same key; the same message
-// delivered separately to another of our addresses (an MTA that splits
-// recipients) gets its own key, so neither copy is lost.
-func dedupKey(msgID string, rcpt []string, raw []byte) string {
+// dedupKey identifies one delivery of one message: its Message-ID, the
+// hash of its content and the recipients it was accepted for. A sender's
+// retry of the same transaction (same bytes, same recipients) maps to the
+// same key; a different message reusing a Message-ID does not, and the
+// same message delivered separately to another of our addresses (an MTA
+// that splits recipients) gets its own key, so none of them is lost.
+func dedupKey(msgID string, rcpt []string, sum string) string {
 	to := make([]string, len(rcpt))
 	for i, r := range rcpt {
 		to[i] = strings.ToLower(r)
 	}
 	slices.Sort(to)
 	to = slices.Compact(to)
-	key := "mid:" + msgID
-	if msgID == "" {
-		sum := sha256.Sum256(raw)
-		key = "sha256:" + hex.EncodeToString(sum[:])
+	key := "sha256:" + sum
+	if msgID != "" {
+		key = "mid:" + msgID + " " + key
 	}
 	key += " to:" + strings.Join(to, ",")
 	if len(key) > maxDedupKey {

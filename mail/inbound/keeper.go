@@ -36,22 +36,34 @@ type keepRequest struct {
 // the next one.
 type keeper struct {
 	base  context.Context // cancelled by a forced shutdown
+	lanes int             // batches committed at once (see newKeeper)
 	keep  func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error)
 	batch func(n int) // observes each committed batch's size
 	reqs  chan *keepRequest
 
 	startOnce, stopOnce sync.Once
 	quit                chan struct{} // closed by stop: no new requests
-	done                chan struct{} // closed when run has returned
+	done                chan struct{} // closed when every run has returned
 }
 
-func newKeeper(base context.Context, keep func(context.Context, []*store.InboundMessage) ([]bool, error), batch func(int)) *keeper {
-	return &keeper{base: base, keep: keep, batch: batch, reqs: make(chan *keepRequest, maxBatchMessages),
+// newKeeper returns a keeper committing up to lanes batches at once: with
+// two, a batch gathers and starts while the previous one waits for its
+// commit to reach disk, and the database can flush both with one write.
+func newKeeper(base context.Context, lanes int, keep func(context.Context, []*store.InboundMessage) ([]bool, error), batch func(int)) *keeper {
+	return &keeper{base: base, lanes: max(lanes, 1), keep: keep, batch: batch, reqs: make(chan *keepRequest, maxBatchMessages),
 		quit: make(chan struct{}), done: make(chan struct{})}
 }
 
 // start runs the keeper; it is a no-op after the first call or after stop.
-func (k *keeper) start() { k.startOnce.Do(func() { go k.run() }) }
+func (k *keeper) start() {
+	k.startOnce.Do(func() {
+		var wg sync.WaitGroup
+		for range k.lanes {
+			wg.Go(k.run)
+		}
+		go func() { wg.Wait(); close(k.done) }()
+	})
+}
 
 // stop refuses new requests and waits until the batch in hand is answered,
 // or until ctx ends (then it returns ctx's error).
@@ -94,7 +106,6 @@ func (k *keeper) submit(ctx context.Context, in *store.InboundMessage) stored {
 }
 
 func (k *keeper) run() {
-	defer close(k.done)
 	batch := make([]*keepRequest, 0, maxBatchMessages)
 	for {
 		select {
@@ -111,12 +122,12 @@ func (k *keeper) run() {
 // gather adds the requests already waiting to batch, without waiting for
 // more.
 func (k *keeper) gather(batch []*keepRequest) []*keepRequest {
-	size := len(batch[0].in.Raw)
+	size := batch[0].in.Size
 	for len(batch) < maxBatchMessages && size < maxBatchBytes {
 		select {
 		case req := <-k.reqs:
 			batch = append(batch, req)
-			size += len(req.in.Raw)
+			size += req.in.Size
 		default:
 			return batch
 		}

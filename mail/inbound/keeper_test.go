@@ -64,7 +64,7 @@ func (f *fakeStore) seen() [][]string {
 
 func startKeeper(t *testing.T, f *fakeStore) *keeper {
 	t.Helper()
-	k := newKeeper(context.Background(), f.keep, func(int) {})
+	k := newKeeper(context.Background(), 1, f.keep, func(int) {})
 	k.start()
 	t.Cleanup(func() { k.stop(context.Background()) })
 	return k
@@ -186,7 +186,7 @@ func TestKeeperSkipsSessionsThatStoppedWaiting(t *testing.T) {
 
 func TestKeeperStopped(t *testing.T) {
 	f := &fakeStore{}
-	k := newKeeper(context.Background(), f.keep, func(int) {})
+	k := newKeeper(context.Background(), 1, f.keep, func(int) {})
 	if err := k.stop(context.Background()); err != nil {
 		t.Fatalf("stop before start: %v", err)
 	}

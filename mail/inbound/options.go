@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -59,6 +60,13 @@ type Options struct {
 	WriteTimeout    time.Duration
 	// StoreTimeout bounds storing one message; slower gives 451 (default 10s).
 	StoreTimeout time.Duration
+	// InflightBytes caps the bytes of all messages being received or
+	// waiting to be stored; a message that does not fit gets 452 4.3.1
+	// (default: an eighth of the memory available, see DefaultInflightBytes).
+	InflightBytes int64
+	// SpoolDir holds messages over 256 KiB while they are received (default
+	// os.TempDir()); the files are unlinked at creation.
+	SpoolDir string
 
 	// Filer files meeting summaries; nil keeps them as ignored.
 	Filer MeetingFiler
@@ -123,6 +131,12 @@ func (o Options) withDefaults() (Options, error) {
 	setDefault(&o.WriteTimeout, DefaultWriteTimeout)
 	setDefault(&o.StoreTimeout, DefaultStoreTimeout)
 	setDefault(&o.MaxLineBytes, DefaultMaxLineBytes)
+	if o.InflightBytes <= 0 {
+		o.InflightBytes = DefaultInflightBytes()
+	}
+	if o.SpoolDir == "" {
+		o.SpoolDir = os.TempDir()
+	}
 	return o, nil
 }
 

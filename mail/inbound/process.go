@@ -193,11 +193,12 @@ func domainOf(addr string) string {
 // Worker is the River worker for store.ProcessInboundArgs.
 type Worker struct {
 	river.WorkerDefaults[store.ProcessInboundArgs]
-	p *Processor
+	p     *Processor
+	large chan struct{} // one large message processed at a time (memory)
 }
 
 // NewWorker returns the worker that runs p on each queued message.
-func NewWorker(p *Processor) *Worker { return &Worker{p: p} }
+func NewWorker(p *Processor) *Worker { return &Worker{p: p, large: make(chan struct{}, 1)} }
 
 // Work processes one message. A message already in a final state (applied
 // by `tidings ingest` or a reprocess) is left alone. A retryable error is
@@ -215,6 +216,14 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[store.ProcessInboundAr
 	if rows[0].Status != store.InboundReceived {
 		return nil
 	}
+	if rows[0].Size > spillAt { // see large.go: whole in memory while parsed
+		select {
+		case w.large <- struct{}{}:
+			defer func() { <-w.large }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	err = w.p.Process(ctx, id)
 	if err != nil && job.Attempt >= job.MaxAttempts {
 		if ferr := w.p.recordFailure(ctx, id, store.InboundOutcome{}, err); ferr != nil {
@@ -224,5 +233,6 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[store.ProcessInboundAr
 	return err
 }
 
-// Timeout bounds one processing run.
-func (w *Worker) Timeout(*river.Job[store.ProcessInboundArgs]) time.Duration { return time.Minute }
+// Timeout bounds one processing run; server.jobs.rescue_after (default
+// twice this) retries a run whose process died.
+func (w *Worker) Timeout(*river.Job[store.ProcessInboundArgs]) time.Duration { return 30 * time.Second }

@@ -28,6 +28,14 @@ type Receiver struct {
 
 	// keeper commits the messages of all sessions in groups.
 	keeper *keeper
+	// budget caps the bytes of messages in flight (Options.InflightBytes).
+	budget *budget
+	// large holds a slot per large message being committed (large.go).
+	large chan struct{}
+	// jobs inserts the processing jobs of stored messages after their 250.
+	jobs *enqueuer
+	// bufs holds the sessions' read buffers (readChunk bytes).
+	bufs sync.Pool
 
 	mu sync.Mutex
 	ln net.Listener
@@ -40,8 +48,16 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r := &Receiver{db: db, opts: opts, optsErr: err, m: newReceiverMetrics(opts.Registerer),
 		log: opts.Logger.With("component", "inbound")}
 	r.base, r.cancel = context.WithCancel(context.Background())
-	r.keeper = newKeeper(r.base, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
-		return keepAll(ctx, db, ins, nil)
+	r.budget = newBudget(opts.InflightBytes)
+	r.large = make(chan struct{}, largeCommits)
+	r.bufs.New = func() any { b := make([]byte, readChunk); return &b }
+	r.jobs = newEnqueuer(db, r.log)
+	lanes := 1 // SQLite has one connection
+	if db.Postgres() {
+		lanes = 2
+	}
+	r.keeper = newKeeper(r.base, lanes, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
+		return r.keepRows(ctx, ins)
 	}, func(n int) { r.m.batch.Observe(float64(n)) })
 	s := smtp.NewServer(smtp.BackendFunc(r.newCheckedSession))
 	s.Domain = opts.Hostname
@@ -68,6 +84,7 @@ func (r *Receiver) Serve(ln net.Listener) error {
 	r.ln = ln
 	r.mu.Unlock()
 	r.keeper.start()
+	r.jobs.start(r.base)
 	lim := newLimitListener(lingerListener{ln}, r.opts.MaxConnections, func() {
 		r.m.rejected.WithLabelValues("too_many_connections").Inc()
 	})
@@ -117,7 +134,8 @@ func (r *Receiver) Addr() net.Addr {
 
 // Shutdown stops accepting connections and waits for open sessions to
 // finish; a message being received is stored and answered. Then it stops
-// the keeper once its last batch is committed. When ctx ends first, the
+// the keeper once its last batch is committed, and the enqueuer once the
+// jobs of every stored message are inserted. When ctx ends first, the
 // remaining connections are closed, the batch in hand is cancelled, their
 // unanswered messages are not acknowledged (senders retry), and ctx's
 // error is returned.
@@ -125,11 +143,13 @@ func (r *Receiver) Shutdown(ctx context.Context) error {
 	err := r.srv.Shutdown(ctx)
 	if ctx.Err() == nil {
 		r.keeper.stop(ctx)
+		r.jobs.close(ctx)
 	}
 	if ctx.Err() != nil {
 		r.cancel()
 		r.srv.Close()
 		r.keeper.stop(ctx) // returns at once; the keeper ends after its batch
+		r.jobs.close(ctx)  // likewise; jobs not inserted are the sweep's
 		return fmt.Errorf("inbound: shutdown: %w", ctx.Err())
 	}
 	r.cancel()
@@ -145,3 +165,30 @@ type slogPrinter struct{ log *slog.Logger }
 
 func (p slogPrinter) Printf(format string, v ...any) { p.log.Debug(fmt.Sprintf(format, v...)) }
 func (p slogPrinter) Println(v ...any)               { p.log.Debug(fmt.Sprint(v...)) }
+
+// keepRows stores messages and hands the new ones to the enqueuer, which
+// inserts their jobs after the 250. On PostgreSQL the insert is one
+// statement in its own transaction (one round trip, durable when it
+// returns; cancelled with ctx). SQLite wraps it in a transaction so that
+// ctx's end rolls it back even while it waits for the write lock.
+func (r *Receiver) keepRows(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
+	var created []bool
+	var err error
+	if r.db.Postgres() {
+		created, err = r.db.CreateInbounds(ctx, ins)
+	} else {
+		err = r.db.InTx(ctx, func(tx *store.DB) error {
+			created, err = tx.CreateInbounds(ctx, ins)
+			return err
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inbound: keep message: %w", err)
+	}
+	for i, in := range ins {
+		if created[i] {
+			r.jobs.add(in.ID)
+		}
+	}
+	return created, nil
+}

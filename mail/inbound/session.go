@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-smtp"
 	"github.com/tidings-app/tidings/mail"
@@ -47,22 +48,44 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-// Data reads the message within the size limit, hands it to the keeper,
-// which commits it with its job (grouped with other sessions' messages),
-// and only then lets go-smtp answer 250. When the commit fails or takes
+// Data receives the message into a spool (memory, then an unlinked
+// temporary file past 256 KiB) within the size limit and the receiver's
+// in-flight byte budget (452 4.3.1 when spent), hands it to the keeper,
+// which commits it (grouped with other sessions' messages in one
+// statement; a spooled message commits alone, see large.go), and only
+// then lets go-smtp answer 250; its processing job follows (enqueuer.go),
+// or the sweep gives it one. When the commit fails or takes
 // longer than StoreTimeout the answer is 451; the keeper does not need the
 // database to honour the deadline (SQLite waits out its busy timeout
 // first). Should a batch commit after its session gave up, the sender's
 // retry is found by its dedup key and acknowledged without a second job.
 func (s *session) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
+	now := s.r.opts.Now()
+	sp := newSpool(s.r.opts.SpoolDir, s.r.budget, receivedHeader(s.env, s.r.opts.Hostname, now))
+	defer sp.close()
+	alive := func() {
+		if c := s.conn.Conn(); c != nil && s.r.opts.ReadTimeout > 0 {
+			c.SetReadDeadline(time.Now().Add(s.r.opts.ReadTimeout))
+		}
+	}
+	buf := s.r.bufs.Get().(*[]byte)
+	defer s.r.bufs.Put(buf)
+	if err := sp.readFrom(r, *buf, alive); err != nil {
+		if errors.Is(err, replyBusy) {
+			s.r.m.rejected.WithLabelValues("busy").Inc()
+			s.log.Warn("refused", "stage", "data", "code", replyBusy.Code, "err", "in-flight byte budget spent")
+			return replyBusy
+		}
 		return s.fail("data", err)
 	}
-	now := s.r.opts.Now()
-	ctx, cancel := context.WithTimeout(s.r.base, s.r.opts.StoreTimeout)
-	defer cancel()
-	k := s.r.keeper.submit(ctx, newInbound(s.env, raw, receivedHeader(s.env, s.r.opts.Hostname, now), now))
+	var k stored
+	if in := newSpooledInbound(s.env, sp, now); sp.spooled() {
+		k = s.r.keepLarge(in, sp)
+	} else {
+		ctx, cancel := context.WithTimeout(s.r.base, s.r.opts.StoreTimeout)
+		defer cancel()
+		k = s.r.keeper.submit(ctx, in)
+	}
 	if k.err != nil {
 		return s.fail("data", k.err)
 	}
@@ -71,7 +94,7 @@ func (s *session) Data(r io.Reader) error {
 	if created {
 		s.r.m.stored.Inc()
 	}
-	s.log.Info("message accepted", "inbound_id", id, "duplicate", !created, "size", len(raw))
+	s.log.Info("message accepted", "inbound_id", id, "duplicate", !created, "size", sp.size)
 	return nil
 }
 

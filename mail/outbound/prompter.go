@@ -146,24 +146,79 @@ func (r *run) handOff(ms []*store.OutboundMessage) {
 
 func (p *Prompter) sendDue(ctx context.Context, r *run) (Summary, error) {
 	r.sum.Skipped = map[string]int{}
-	teams, err := p.db.FindTeamSchedules(ctx)
+	heads, err := p.db.FindScheduleHeads(ctx)
 	if err != nil {
 		return r.sum, fmt.Errorf("outbound: send due: %w", err)
 	}
-	for i := range teams {
-		for j := range teams[i].CheckIns {
-			if teams[i].CheckIns[j].Kind == store.CheckInOKR {
-				continue // mail/okr prompts key-result owners
-			}
-			if err := p.scheduleCheckIn(ctx, &teams[i], &teams[i].CheckIns[j], r); err != nil {
-				return r.sum, err
-			}
+	for i := range heads {
+		if err := p.scheduleTeam(ctx, &heads[i], r); err != nil {
+			return r.sum, err
 		}
 	}
 	if err := p.queueReminders(ctx, r); err != nil {
 		return r.sum, err
 	}
 	return r.sum, nil
+}
+
+// scheduleTeam creates the team's prompts that came due since each
+// check-in's recorded progress, then records the progress. Members are
+// loaded only when some check-in has an occurrence in that span in one
+// of the team's zones, so a pass with nothing due costs no member reads.
+func (p *Prompter) scheduleTeam(ctx context.Context, h *store.ScheduleHead, r *run) error {
+	var due []store.CheckIn
+	for _, c := range h.CheckIns {
+		if c.Kind == store.CheckInOKR {
+			continue // mail/okr prompts key-result owners
+		}
+		sched, err := store.ParseSchedule(c.Schedule)
+		if err != nil {
+			p.log.Error("bad schedule", "team", h.Team.Slug, "check_in", c.Name, "err", err)
+			continue
+		}
+		from := p.horizon(&c, h.DoneThrough[c.ID], r.now)
+		for _, z := range h.Zones {
+			loc, err := p.location(z)
+			if err != nil {
+				continue // logged with the member when the team is loaded
+			}
+			if len(sched.Between(from, r.now, loc, 1)) > 0 {
+				due = append(due, c)
+				break
+			}
+		}
+	}
+	if len(due) == 0 {
+		return nil
+	}
+	ts, err := p.db.FindTeamSchedule(ctx, h.Team, due)
+	if err != nil {
+		return fmt.Errorf("outbound: send due: %w", err)
+	}
+	for j := range ts.CheckIns {
+		c := &ts.CheckIns[j]
+		if err := p.scheduleCheckIn(ctx, &ts, c, h.DoneThrough[c.ID], r); err != nil {
+			return err
+		}
+		if err := p.db.SetScheduleProgress(ctx, c, r.now); err != nil {
+			return fmt.Errorf("outbound: send due: %w", err)
+		}
+	}
+	return nil
+}
+
+// horizon is where a pass starts looking for a check-in's occurrences:
+// the latest of the catch-up horizon, the check-in's creation and its
+// recorded progress.
+func (p *Prompter) horizon(c *store.CheckIn, done, now time.Time) time.Time {
+	from := now.Add(-p.opts.CatchUp)
+	if c.CreatedAt.After(from) {
+		from = c.CreatedAt
+	}
+	if done.After(from) {
+		from = done
+	}
+	return from
 }
 
 // occurrence is one member's prompt to create.
@@ -174,13 +229,13 @@ type occurrence struct {
 	period string
 }
 
-func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c *store.CheckIn, r *run) error {
+func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c *store.CheckIn, done time.Time, r *run) error {
 	sched, err := store.ParseSchedule(c.Schedule)
 	if err != nil {
 		p.log.Error("bad schedule", "team", ts.Team.Slug, "check_in", c.Name, "err", err)
 		return nil
 	}
-	occs, periods := p.occurrences(sched, ts, c, r.now)
+	occs, periods := p.occurrences(sched, ts, c, p.horizon(c, done, r.now), r.now)
 	have, err := p.db.PromptKeys(ctx, c.ID, periods)
 	if err != nil {
 		return fmt.Errorf("outbound: send due: %w", err)
@@ -194,13 +249,9 @@ func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, 
 	return p.createChunks(ctx, ts, c, todo, r)
 }
 
-// occurrences lists each member's occurrences since the later of the
-// catch-up horizon, the check-in's creation and the member's joining.
-func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *store.CheckIn, now time.Time) ([]occurrence, []string) {
-	from := now.Add(-p.opts.CatchUp)
-	if c.CreatedAt.After(from) {
-		from = c.CreatedAt
-	}
+// occurrences lists each member's occurrences between from (see horizon)
+// and now, and since the member's joining.
+func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *store.CheckIn, from, now time.Time) ([]occurrence, []string) {
 	byZone := map[string][]time.Time{}
 	var out []occurrence
 	seen := map[string]bool{}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+// JobsConfig tunes how stuck work is recovered (server.jobs). See
+// docs/reliability.md.
+type JobsConfig struct {
+	// RescueAfter is how long a job may stay running before River treats
+	// its worker as dead and retries it (a process killed or frozen
+	// mid-job). Twice the longest ordinary job (processing a reply, 30s).
+	RescueAfter Duration `yaml:"rescue_after"`
+	// SweepEvery is how often the sweep requeues inbound messages left
+	// "received" without a live job and outbound messages whose claim
+	// lapsed.
+	SweepEvery Duration `yaml:"sweep_every"`
+}
+
+func defaultJobs() JobsConfig {
+	return JobsConfig{RescueAfter: Duration(time.Minute), SweepEvery: Duration(time.Minute)}
+}
+
+// validate checks the durations: River refuses a rescue shorter than its
+// job timeout (one minute).
+func (j JobsConfig) validate() error {
+	if time.Duration(j.RescueAfter) < time.Minute {
+		return fmt.Errorf("server.jobs.rescue_after must be at least 1m (the job timeout), not %s", time.Duration(j.RescueAfter))
+	}
+	if time.Duration(j.SweepEvery) < time.Second {
+		return fmt.Errorf("server.jobs.sweep_every must be at least 1s, not %s", time.Duration(j.SweepEvery))
+	}
+	return nil
+}

@@ -1,0 +1,106 @@
+package inbound
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/riverqueue/river"
+	"github.com/tidings-app/tidings/store"
+)
+
+// enqueueBatch bounds the jobs one enqueuer transaction inserts.
+const enqueueBatch = 512
+
+// enqueuer inserts the processing jobs of messages the receiver has
+// stored, after their 250, in batches and off the sessions' path: a
+// message's row is committed alone (one statement, one round trip) and its
+// job follows. Should a job never be inserted (the process dies first, or
+// the database refuses), the sweep gives the message one (see
+// store.RequeueStaleInbound), so nothing waits for a human. Jobs are
+// unique per message while live, so a sweep racing the enqueuer inserts
+// one job, not two. On PostgreSQL the job inserts commit without waiting
+// for the disk (store.EnqueueManyLazily), so they do not queue behind the
+// durable commits of the messages themselves.
+type enqueuer struct {
+	db   *store.DB
+	log  *slog.Logger
+	ids  chan int64
+	done chan struct{}
+
+	startOnce sync.Once
+	mu        sync.Mutex // guards closed against add
+	closed    bool
+}
+
+func newEnqueuer(db *store.DB, log *slog.Logger) *enqueuer {
+	return &enqueuer{db: db, log: log, ids: make(chan int64, 8192), done: make(chan struct{})}
+}
+
+// add hands the IDs of newly stored messages over without blocking; when
+// the queue is full the sweep will pick them up.
+func (e *enqueuer) add(ids ...int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return // shutting down: the sweep will queue them
+	}
+	for _, id := range ids {
+		select {
+		case e.ids <- id:
+		default:
+			e.log.Warn("job queue full: the sweep will queue the message", "inbound_id", id)
+		}
+	}
+}
+
+// start runs the enqueuer with ctx (a no-op after the first call).
+func (e *enqueuer) start(ctx context.Context) { e.startOnce.Do(func() { go e.run(ctx) }) }
+
+// run inserts jobs until close; it returns after the last batch.
+func (e *enqueuer) run(ctx context.Context) {
+	defer close(e.done)
+	batch := make([]int64, 0, enqueueBatch)
+	for id := range e.ids {
+		batch = append(batch[:0], id)
+	gather:
+		for len(batch) < enqueueBatch {
+			select {
+			case id, ok := <-e.ids:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, id)
+			default:
+				break gather
+			}
+		}
+		e.insert(ctx, batch)
+	}
+}
+
+func (e *enqueuer) insert(ctx context.Context, ids []int64) {
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		params[i] = river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: id}, InsertOpts: store.ProcessInboundInsertOpts()}
+	}
+	if err := e.db.EnqueueManyLazily(ctx, params); err != nil {
+		e.log.Warn("queueing processing jobs failed: the sweep will queue them", "count", len(ids), "err", err)
+	}
+}
+
+// close stops accepting IDs and waits until those queued are inserted, or
+// ctx ends.
+func (e *enqueuer) close(ctx context.Context) {
+	e.mu.Lock()
+	if !e.closed {
+		e.closed = true
+		close(e.ids)
+	}
+	e.mu.Unlock()
+	e.startOnce.Do(func() { close(e.done) }) // never started
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+	}
+}

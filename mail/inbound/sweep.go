@@ -1,0 +1,86 @@
+package inbound
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/robfig/cron/v3"
+	"github.com/tidings-app/tidings/store"
+)
+
+// sweepLimit bounds the messages one sweep requeues in each direction.
+const sweepLimit = 1000
+
+// SweepOptions tune the stuck-work sweep.
+type SweepOptions struct {
+	// Every is how often the sweep runs (default one minute).
+	Every time.Duration
+	// InboundAfter is how long a message may stay "received" before the
+	// sweep checks that it has a live job (default Every).
+	InboundAfter time.Duration
+	// OutboundLease is how long an outbound claim holds before the sweep
+	// returns the message to the queue (default ten minutes, the
+	// deliverers' lease).
+	OutboundLease time.Duration
+	Logger        *slog.Logger
+}
+
+func (o SweepOptions) withDefaults() SweepOptions {
+	if o.Every <= 0 {
+		o.Every = time.Minute
+	}
+	if o.InboundAfter <= 0 {
+		o.InboundAfter = o.Every
+	}
+	if o.OutboundLease <= 0 {
+		o.OutboundLease = 10 * time.Minute
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// SweepWorker is the River worker for store.SweepArgs: it requeues inbound
+// messages left "received" without a live job and outbound messages left
+// claimed past their lease, so no acknowledged message waits for a human.
+type SweepWorker struct {
+	river.WorkerDefaults[store.SweepArgs]
+	db   *store.DB
+	opts SweepOptions
+}
+
+// NewSweepWorker returns the sweep worker on db.
+func NewSweepWorker(db *store.DB, opts SweepOptions) *SweepWorker {
+	return &SweepWorker{db: db, opts: opts.withDefaults()}
+}
+
+// Work implements river.Worker.
+func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[store.SweepArgs]) error {
+	in, err := w.db.RequeueStaleInbound(ctx, w.opts.InboundAfter, sweepLimit)
+	if err != nil {
+		return err
+	}
+	out, err := w.db.RequeueStaleOutbound(ctx, w.opts.OutboundLease, sweepLimit)
+	if err != nil {
+		return err
+	}
+	if in+out > 0 {
+		w.opts.Logger.Warn("sweep requeued stuck messages", "component", "sweep", "inbound", in, "outbound", out)
+	}
+	return nil
+}
+
+// Timeout implements river.Worker.
+func (w *SweepWorker) Timeout(*river.Job[store.SweepArgs]) time.Duration { return time.Minute }
+
+// PeriodicJobs returns the sweep as a periodic job (run by the elected
+// leader, and once at start).
+func (w *SweepWorker) PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(cron.Every(w.opts.Every),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return store.SweepArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: w.opts.Every}}
+		}, &river.PeriodicJobOpts{RunOnStart: true, ID: "sweep"})}
+}

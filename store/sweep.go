@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// liveJobStates are the River states in which a job will still run: a job
+// unique by args is not inserted again while another is in one of them.
+var liveJobStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+	rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled}
+
+// ProcessInboundInsertOpts are the River options of a ProcessInboundArgs
+// job: unique by message while a job for it is live (not after it
+// completed, so a reprocess or a sweep can queue it again).
+func ProcessInboundInsertOpts() *river.InsertOpts {
+	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveJobStates}}
+}
+
+// RequeueStaleInbound gives a ProcessInboundArgs job to each of up to
+// limit messages, oldest first, still "received" although they arrived
+// before olderThan ago, unless a live job for it exists (River's unique
+// insert skips those). It finds messages whose job was lost: discarded
+// after a crash on its last attempt, or never inserted. A job left
+// "running" by a dead process is River's to rescue (RescueStuckJobsAfter).
+// It returns how many jobs it inserted.
+func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, limit int) (int, error) {
+	var ids []int64
+	err := db.gorm.WithContext(ctx).Model(&InboundMessage{}).
+		Where("status = ? AND received_at < ?", InboundReceived, db.now().UTC().Add(-olderThan)).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, wrap("requeue stale inbound", err)
+	}
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		params[i] = river.InsertManyParams{Args: ProcessInboundArgs{InboundID: id}, InsertOpts: ProcessInboundInsertOpts()}
+	}
+	res, err := db.jobs.InsertMany(ctx, params)
+	if err != nil {
+		return 0, wrap("requeue stale inbound", err)
+	}
+	n := 0
+	for _, r := range res {
+		if !r.UniqueSkippedAsDuplicate {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// SweepArgs runs the stuck-work sweep once (periodic): inbound messages
+// without a live job and outbound messages whose claim lapsed get a job.
+type SweepArgs struct{}
+
+// Kind implements river.JobArgs.
+func (SweepArgs) Kind() string { return "sweep" }
+
+// EnqueueManyLazily inserts jobs (see EnqueueMany) in a transaction that,
+// on PostgreSQL, commits without waiting for its WAL to reach disk
+// (synchronous_commit off for this transaction only): it does not queue
+// behind, nor slow down, the durable commits of received messages. Use it
+// only for jobs whose loss in a crash is repaired elsewhere: the sweep
+// (RequeueStaleInbound) queues processing jobs again.
+func (db *DB) EnqueueManyLazily(ctx context.Context, params []river.InsertManyParams) error {
+	if !db.postgres {
+		return db.EnqueueMany(ctx, params)
+	}
+	return db.InTx(ctx, func(tx *DB) error {
+		if err := tx.gorm.WithContext(ctx).Exec("SET LOCAL synchronous_commit TO OFF").Error; err != nil {
+			return wrap("enqueue jobs", err)
+		}
+		return tx.EnqueueMany(ctx, params)
+	})
+}
