@@ -82,7 +82,7 @@ type PromptCounts struct {
 // members, check-ins, the prompts due in the period with their updates, the
 // blockers carried over from earlier periods, the counts of the previous
 // period of equal length, answer streaks, meeting notes and action items.
-// It runs a constant number of queries (nine, none per member). A missing
+// It runs a constant number of queries (eleven, none per member). A missing
 // team gives ErrNotFound; an unreachable database or a cancelled context
 // wraps ErrUnavailable.
 func (db *DB) LoadDigest(ctx context.Context, teamID int64, from, to time.Time) (*DigestData, error) {
