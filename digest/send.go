@@ -64,6 +64,9 @@ type Options struct {
 	// Unsubscribe returns a member's one-click unsubscribe URL; nil, or an
 	// empty URL, leaves List-Unsubscribe out.
 	Unsubscribe func(memberID int64) string
+	// TeamUnsubscribe, when set, is used instead of Unsubscribe: the URL
+	// that stops this team's digests only for the member.
+	TeamUnsubscribe func(teamID, memberID int64) string
 	Logger      *slog.Logger // default: discard
 	Now         func() time.Time
 }
@@ -135,10 +138,13 @@ func (s *Service) Load(ctx context.Context, teamID int64, p Period) (Digest, err
 // Render renders d for one recipient with the service's templates (see
 // Render for the errors).
 func (s *Service) Render(d Digest, to Person) (templates.Rendered, error) {
-	return Render(s.opts.Templates, d, s.unsubscribe(to.MemberID))
+	return Render(s.opts.Templates, d, s.unsubscribe(d.TeamID, to.MemberID))
 }
 
-func (s *Service) unsubscribe(memberID int64) string {
+func (s *Service) unsubscribe(teamID, memberID int64) string {
+	if s.opts.TeamUnsubscribe != nil {
+		return s.opts.TeamUnsubscribe(teamID, memberID)
+	}
 	if s.opts.Unsubscribe == nil {
 		return ""
 	}
@@ -161,7 +167,7 @@ func (s *Service) message(d Digest, to Person, r templates.Rendered, resend stri
 		m.ReplyTo = append(m.ReplyTo, Address{Name: l.Name, Email: l.Email})
 	}
 	m.Headers = append(m.Headers, Header{"List-Id", "<" + d.TeamSlug + ".digest." + s.opts.Domain + ">"})
-	if u := s.unsubscribe(to.MemberID); u != "" {
+	if u := s.unsubscribe(d.TeamID, to.MemberID); u != "" {
 		m.Headers = append(m.Headers, Header{"List-Unsubscribe", "<" + u + ">"},
 			Header{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})
 	}

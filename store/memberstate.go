@@ -85,6 +85,11 @@ func (db *DB) ChangeMemberState(ctx context.Context, id int64, ch MemberChange) 
 			set["unsubscribed"] = true
 			ev("unsubscribed", "all email")
 		}
+		if ch.Unsubscribed != nil && !*ch.Unsubscribed && m.Unsubscribed && !ch.Resubscribe {
+			set["unsubscribed"] = false
+			res.Resubscribed = append(res.Resubscribed, "all email")
+			ev("resubscribed", "all email")
+		}
 		if ch.Resubscribe {
 			if m.Unsubscribed {
 				set["unsubscribed"] = false
@@ -213,6 +218,35 @@ func (db *DB) OptOut(ctx context.Context, memberID int64, kind string, targetID 
 		return tx.RecordEvents(ctx, e)
 	})
 	return created, err
+}
+
+// OptIn undoes OptOut and records it; removed is false when nothing was
+// stopped.
+func (db *DB) OptIn(ctx context.Context, memberID int64, kind string, targetID int64, actor string) (removed bool, err error) {
+	err = db.InTx(ctx, func(tx *DB) error {
+		var o Optout
+		err := tx.gorm.WithContext(ctx).Where("member_id = ? AND kind = ? AND target_id = ?", memberID, kind, targetID).Take(&o).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		}
+		if err != nil {
+			return wrap("opt in", err)
+		}
+		desc, team, err := tx.describeOptout(ctx, o)
+		if err != nil {
+			return err
+		}
+		if err := tx.gorm.WithContext(ctx).Delete(&Optout{}, o.ID).Error; err != nil {
+			return wrap("opt in", err)
+		}
+		removed = true
+		e := MemberEvent{MemberID: memberID, Actor: actor, Action: "resubscribed", Detail: desc}
+		if team != 0 {
+			e.TeamID = &team
+		}
+		return tx.RecordEvents(ctx, e)
+	})
+	return removed, err
 }
 
 // Optouts returns the member's opt-outs, oldest first.

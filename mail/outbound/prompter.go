@@ -102,6 +102,8 @@ type run struct {
 	now time.Time
 	mu  sync.Mutex // guards sum: chunks run concurrently
 	sum Summary
+	// x holds members' own settings, prompt opt-outs and holidays.
+	x *store.ScheduleExtras
 	// hand, when set, receives the messages this pass created, stored
 	// already claimed (status sending, no DeliverArgs job) for delivery in
 	// this process; nil leaves them queued, each with its job.
@@ -150,6 +152,9 @@ func (p *Prompter) sendDue(ctx context.Context, r *run) (Summary, error) {
 	if err != nil {
 		return r.sum, fmt.Errorf("outbound: send due: %w", err)
 	}
+	if r.x, err = p.db.LoadScheduleExtras(ctx); err != nil {
+		return r.sum, fmt.Errorf("outbound: send due: %w", err)
+	}
 	for i := range teams {
 		for j := range teams[i].CheckIns {
 			if err := p.scheduleCheckIn(ctx, &teams[i], &teams[i].CheckIns[j], r); err != nil {
@@ -169,6 +174,10 @@ type occurrence struct {
 	loc    *time.Location
 	due    time.Time
 	period string
+	// skipKind and skipReason, when set, record the occurrence as
+	// skipped for a reason of the team or check-in (holiday, not a
+	// working day, unsubscribed from this check-in).
+	skipKind, skipReason string
 }
 
 func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c *store.CheckIn, r *run) error {
@@ -177,7 +186,7 @@ func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, 
 		p.log.Error("bad schedule", "team", ts.Team.Slug, "check_in", c.Name, "err", err)
 		return nil
 	}
-	occs, periods := p.occurrences(sched, ts, c, r.now)
+	occs, periods := p.occurrences(sched, ts, c, r)
 	have, err := p.db.PromptKeys(ctx, c.ID, periods)
 	if err != nil {
 		return fmt.Errorf("outbound: send due: %w", err)
@@ -192,8 +201,12 @@ func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, 
 }
 
 // occurrences lists each member's occurrences since the later of the
-// catch-up horizon, the check-in's creation and the member's joining.
-func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *store.CheckIn, now time.Time) ([]occurrence, []string) {
+// catch-up horizon, the check-in's creation and the member's joining, at
+// the member's own prompt time and working days when they set them (see
+// store.Schedule.ForMember); period keys come from the check-in's
+// schedule, so a changed setting never makes a second prompt for a day.
+func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *store.CheckIn, r *run) ([]occurrence, []string) {
+	now := r.now
 	from := now.Add(-p.opts.CatchUp)
 	if c.CreatedAt.After(from) {
 		from = c.CreatedAt
@@ -209,17 +222,25 @@ func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *
 			p.log.Error("bad time zone", "team", ts.Team.Slug, "member", m.Email, "zone", m.Location)
 			continue
 		}
-		times, ok := byZone[m.Location]
+		prefs := r.x.Prefs[m.ID]
+		msched, work, err := sched.ForMember(prefs.Days, prefs.PromptAt)
+		if err != nil {
+			p.log.Error("bad member setting", "team", ts.Team.Slug, "member", m.Email, "err", err)
+		}
+		key := m.Location + "|" + prefs.Days + "|" + prefs.PromptAt
+		times, ok := byZone[key]
 		if !ok {
-			times = sched.Between(from, now, loc, p.opts.MaxCatchUp)
-			byZone[m.Location] = times
+			times = msched.Between(from, now, loc, p.opts.MaxCatchUp)
+			byZone[key] = times
 		}
 		for _, t := range times {
 			if t.Before(m.JoinedAt) {
 				continue
 			}
 			per := sched.Period(t, loc)
-			out = append(out, occurrence{member: m, loc: loc, due: t, period: per})
+			o := occurrence{member: m, loc: loc, due: t, period: per}
+			o.skipKind, o.skipReason = p.teamSkip(ts, c, m, t, loc, work, r.x)
+			out = append(out, o)
 			if !seen[per] {
 				seen[per] = true
 				periods = append(periods, per)
@@ -227,6 +248,27 @@ func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *
 		}
 	}
 	return out, periods
+}
+
+// teamSkip says why an occurrence is skipped whoever the member is: the
+// team's holiday, the member's day off, or the member stopped this
+// check-in's prompts ("" to go on).
+func (p *Prompter) teamSkip(ts *store.TeamSchedule, c *store.CheckIn, m *store.ScheduledMember, t time.Time, loc *time.Location,
+	work uint64, x *store.ScheduleExtras) (kind, reason string) {
+	if h, ok := x.Holidays[ts.Team.ID][t.In(loc).Format("2006-01-02")]; ok {
+		reason = store.HolidayReason
+		if h.Name != "" {
+			reason += " (" + h.Name + ")"
+		}
+		return "holiday", reason
+	}
+	if !store.OnWorkingDay(t, loc, work) {
+		return "day off", "not one of the member's working days (" + x.Prefs[m.ID].Days + ")"
+	}
+	if x.Optouts[c.ID][m.ID] {
+		return "unsubscribed", "member stopped this check-in's prompts"
+	}
+	return "", ""
 }
 
 func (p *Prompter) location(name string) (*time.Location, error) {
@@ -241,7 +283,8 @@ func (p *Prompter) location(name string) (*time.Location, error) {
 	return l, nil
 }
 
-// newPrompt decides the status of one occurrence: expired when its window
+// newPrompt decides the status of one occurrence: skipped for a holiday,
+// a day off or an opt-out from the check-in, expired when its window
 // closed before now, skipped when the member gets no mail, else pending.
 func (p *Prompter) newPrompt(ts *store.TeamSchedule, c *store.CheckIn, o occurrence, now time.Time, suppressed bool) (*store.Prompt, string) {
 	window := c.Window
@@ -250,6 +293,10 @@ func (p *Prompter) newPrompt(ts *store.TeamSchedule, c *store.CheckIn, o occurre
 	}
 	pr := &store.Prompt{CheckInID: c.ID, MemberID: o.member.ID, TeamID: ts.Team.ID, Period: o.period,
 		DueAt: o.due.UTC(), ExpiresAt: o.due.Add(window).UTC(), Status: store.PromptPending}
+	if o.skipKind != "" {
+		pr.Status, pr.Reason = store.PromptSkipped, o.skipReason
+		return pr, o.skipKind
+	}
 	if !now.Before(pr.ExpiresAt) {
 		pr.Status = store.PromptExpired
 		// Say only what is known: the scheduler first saw the occurrence
