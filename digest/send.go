@@ -67,8 +67,8 @@ type Options struct {
 	// TeamUnsubscribe, when set, is used instead of Unsubscribe: the URL
 	// that stops this team's digests only for the member.
 	TeamUnsubscribe func(teamID, memberID int64) string
-	Logger      *slog.Logger // default: discard
-	Now         func() time.Time
+	Logger          *slog.Logger // default: discard
+	Now             func() time.Time
 }
 
 // Service loads, builds, renders and sends digests.

@@ -317,4 +317,3 @@ func (db *DB) MarkPrompt(ctx context.Context, id int64, status, reason string) e
 	}
 	return nil
 }
-

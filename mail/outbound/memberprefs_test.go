@@ -162,4 +162,3 @@ func TestLandingPageKinds(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
