@@ -15,6 +15,7 @@ const (
 	RcptMeetings   = "meetings"   // meetings or meetings+TEAM: meeting summaries
 	RcptPostmaster = "postmaster" // RFC 5321 requires it
 	RcptFrom       = "from"       // the From address of outbound mail (checkins@)
+	RcptSettings   = "settings"   // settings@: member commands without a prompt
 )
 
 // Errors from Addresses.Parse.
@@ -62,7 +63,7 @@ func (a Addresses) Meetings(team string) string {
 }
 
 // Parse classifies addr: reply+TOKEN, bounces+TOKEN, meetings[+TEAM],
-// postmaster, or From (when set; a From naming one of those mailboxes keeps
+// settings, postmaster, or From (when set; a From naming one of those mailboxes keeps
 // their meaning) at Domain. It returns ErrRelay for another domain and
 // ErrUnknownRecipient for an unknown mailbox or a token that does not
 // verify; both compare case-insensitively. teamExists, if not nil, decides
@@ -84,6 +85,10 @@ func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipi
 	switch box {
 	case "postmaster":
 		return Recipient{Kind: RcptPostmaster}, nil
+	case "settings":
+		if ext == "" {
+			return Recipient{Kind: RcptSettings}, nil
+		}
 	case "meetings":
 		if ext != "" && teamExists != nil && !teamExists(ext) {
 			return Recipient{}, fmt.Errorf("%w: no team %q", ErrUnknownRecipient, ext)

@@ -162,7 +162,7 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 		return inbound.Options{}, err
 	}
 	o := inbound.Options{
-		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Composer: d.composer,
+		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Composer: d.composer, PublicURL: d.cfg.BaseURL(),
 		MaxMessageBytes: s.SMTP.MaxMessageBytes, MaxRecipients: s.SMTP.MaxRecipients,
 		MaxConnections: s.SMTP.MaxConnections, ReadTimeout: time.Duration(s.SMTP.ReadTimeout),
 		WriteTimeout: time.Duration(s.SMTP.WriteTimeout), StoreTimeout: time.Duration(s.SMTP.StoreTimeout),
@@ -201,6 +201,9 @@ func (d *deps) digestService() (*digest.Service, error) {
 		Domain: d.cfg.Server.Domain, Templates: d.templates, Logger: d.log, Now: d.now,
 		Unsubscribe: func(id int64) string {
 			return d.cfg.BaseURL() + "/u/" + signer.Token(outbound.PurposeUnsubscribe, id)
+		},
+		TeamUnsubscribe: func(teamID, id int64) string {
+			return outbound.DigestUnsubscribeURL(d.cfg.BaseURL(), signer, teamID, id)
 		},
 	})
 	if err != nil {

@@ -63,6 +63,9 @@ type Options struct {
 	// commands), queued with store.QueueOutbound; nil answers nothing and
 	// only notes the request in the message's reason.
 	Composer *outbound.Composer
+	// PublicURL is the base of confirmation links in replies to members
+	// (default https://DOMAIN).
+	PublicURL string
 	// TrustedAuthServID is the authserv-id of the MTA in front of us whose
 	// Authentication-Results header is believed for SPF and DMARC; empty
 	// trusts none.

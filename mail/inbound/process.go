@@ -155,7 +155,7 @@ func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (reso
 // a reply address first, then a bounce address, meetings, the From
 // address, postmaster.
 func (p *Processor) primaryRecipient(rcpts []string) (string, mail.Recipient, bool) {
-	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptMeetings, mail.RcptFrom, mail.RcptPostmaster}
+	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptMeetings, mail.RcptSettings, mail.RcptFrom, mail.RcptPostmaster}
 	best, bestAddr, found := mail.Recipient{}, "", false
 	for _, a := range rcpts {
 		r, err := p.opts.Addresses.Parse(a, nil)
