@@ -68,11 +68,12 @@ func (db *DB) ChangeMemberState(ctx context.Context, id int64, ch MemberChange) 
 			ev("paused", "until "+ch.PausedUntil.UTC().Format(time.RFC3339))
 		}
 		if ch.Resume {
+			loc := tx.memberLoc(ctx, &m)
 			if m.PausedUntil != nil && m.PausedUntil.After(now) {
-				res.Resumed = append(res.Resumed, "paused until "+m.PausedUntil.UTC().Format("2006-01-02"))
+				res.Resumed = append(res.Resumed, "paused until "+m.PausedUntil.Add(-time.Second).In(loc).Format("2006-01-02"))
 			}
 			if m.AwayUntil != nil && m.AwayUntil.After(now) {
-				res.Resumed = append(res.Resumed, "away until "+m.AwayUntil.UTC().Format("2006-01-02"))
+				res.Resumed = append(res.Resumed, "away until "+m.AwayUntil.Add(-time.Second).In(loc).Format("2006-01-02"))
 			}
 			if m.PausedUntil != nil || m.AwayUntil != nil {
 				set["away_until"], set["paused_until"] = nil, nil
@@ -310,4 +311,18 @@ func (db *DB) suppressEvent(ctx context.Context, addr, reason string) error {
 		return err
 	}
 	return db.RecordEvents(ctx, MemberEvent{MemberID: m.ID, Actor: ActorBounce, Action: "suppressed", Detail: addr + ": " + reason})
+}
+
+// memberLoc is the member's zone, else their first team's, else UTC.
+func (db *DB) memberLoc(ctx context.Context, m *Member) *time.Location {
+	zone := m.Timezone
+	if zone == "" {
+		if ts, err := db.TeamsOf(ctx, m.ID); err == nil && len(ts) > 0 {
+			zone = ts[0].Timezone
+		}
+	}
+	if loc, err := time.LoadLocation(zone); err == nil && zone != "" {
+		return loc
+	}
+	return time.UTC
 }

@@ -178,10 +178,10 @@ func newMemberView(e *store.RosterEntry, now time.Time) memberView {
 		v.State = append(v.State, fmt.Sprintf("suppressed since %s: %s (%s)", s.CreatedAt.Format("2006-01-02"), s.Address, s.Reason))
 	}
 	if m.PausedUntil != nil && m.PausedUntil.After(now) {
-		v.State = append(v.State, "paused until "+day(*m.PausedUntil)+last("paused", ""))
+		v.State = append(v.State, "paused until "+lastDay(*m.PausedUntil, v.Zone)+last("paused", ""))
 	}
 	if m.AwayUntil != nil && m.AwayUntil.After(now) {
-		v.State = append(v.State, "away until "+day(*m.AwayUntil)+last("away", ""))
+		v.State = append(v.State, "away until "+lastDay(*m.AwayUntil, v.Zone)+last("away", ""))
 	}
 	stopped := func(o *store.Optout) string {
 		if o == nil {
@@ -236,7 +236,15 @@ func orTeam(zone string) string {
 	return zone
 }
 
-func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+// lastDay is the last day of a period that ends at until (the end of
+// that day in the member's zone), as the member wrote it.
+func lastDay(until time.Time, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return until.Add(-time.Second).In(loc).Format("2006-01-02")
+}
 
 func (v memberView) stateLine() string {
 	var parts []string
