@@ -33,7 +33,8 @@ func (j *job) memberCommand(c reply.Command, mc *memberCmds) string {
 	case "timezone":
 		zone, err := resolveZone(c.Text)
 		if err != nil {
-			mc.problems = append(mc.problems, err.Error())
+			mc.problems = append(mc.problems, fmt.Sprintf("I don't know the time zone %q; write a city such as "+
+				"\"timezone Berlin\" or an IANA name such as \"timezone Europe/Berlin\".", c.Text))
 			return "timezone: not understood: " + c.Text
 		}
 		mc.prefs.Timezone = &zone

@@ -50,7 +50,7 @@ func resolveZone(s string) (string, error) {
 			return s, nil
 		}
 	}
-	return "", fmt.Errorf("I don't know the time zone %q; write a city such as \"timezone Berlin\" or an IANA name such as \"timezone Europe/Berlin\"", s)
+	return "", fmt.Errorf("inbound: unknown time zone %q", s)
 }
 
 // cityKey folds a city for comparison: lower case, no accents, spaces and
