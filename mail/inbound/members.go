@@ -3,6 +3,7 @@ package inbound
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tidings-app/tidings/mail/reply"
@@ -40,6 +41,11 @@ func (j *job) memberCommand(c reply.Command, mc *memberCmds) string {
 		mc.prefs.Timezone = &zone
 		return "timezone " + orConfig(zone)
 	case "prompt_at":
+		if c.Text == "default" {
+			none := ""
+			mc.prefs.PromptAt = &none
+			return "prompt at default"
+		}
 		at, err := store.ParseClock(c.Text)
 		if err != nil {
 			mc.problems = append(mc.problems, fmt.Sprintf("%q is not a time of day; write it like \"prompt at 10:00\".", c.Text))
@@ -110,8 +116,13 @@ func (j *job) applyMemberCmds(ctx context.Context, ch store.MemberChange, mc *me
 		notes = append(notes, "resumed: "+strings.Join(res.Resumed, ", "))
 	}
 	if len(res.Resubscribed) > 0 {
-		done = append(done, "You're subscribed again to: "+strings.Join(res.Resubscribed, ", ")+".")
-		undo = append(undo, "unsubscribe")
+		line := "You're subscribed again to: " + strings.Join(res.Resubscribed, ", ") + "."
+		if slices.Contains(res.Resubscribed, "all email") {
+			undo = append(undo, "unsubscribe")
+		} else {
+			line += " To stop them again, use the unsubscribe link in any of them."
+		}
+		done = append(done, line)
 		notes = append(notes, "resubscribed: "+strings.Join(res.Resubscribed, ", "))
 	}
 	if (mc.resume || mc.subscribe) && len(res.Resumed)+len(res.Resubscribed) == 0 {
@@ -154,7 +165,7 @@ func prefsChanges(before, after store.MemberPrefs) (done, undo []string) {
 	if before.PromptAt != after.PromptAt {
 		done = append(done, fmt.Sprintf("Check-in time: now %s (was %s).", was(after.PromptAt, "each check-in's own time"),
 			was(before.PromptAt, "each check-in's own time")))
-		undo = append(undo, "prompt at "+was(before.PromptAt, "the usual time (reply \"prompt at HH:MM\")"))
+		undo = append(undo, "prompt at "+was(before.PromptAt, "default"))
 	}
 	if before.Days != after.Days {
 		done = append(done, fmt.Sprintf("Working days: now %s (was %s). No check-ins on other days; they never count as missed.",
@@ -178,9 +189,7 @@ func prefsChanges(before, after store.MemberPrefs) (done, undo []string) {
 // confirmationText is the one reply to member commands.
 const confirmationText = `Hi %s,
 
-%s
-%s
-Write "help" for everything you can change by email.
+%s%sWrite "help" for everything you can change by email.
 `
 
 // queueConfirmation queues the reply to member commands, threaded to the
@@ -193,12 +202,13 @@ func (j *job) queueConfirmation(ctx context.Context, done, undo, problems []stri
 	for _, p := range problems {
 		b.WriteString("- Not changed: " + p + "\n")
 	}
-	u := ""
+	u := "\n"
 	if len(undo) > 0 {
 		u = "\nTo undo, reply with:\n\n"
 		for _, x := range undo {
 			u += "  " + x + "\n"
 		}
+		u += "\n"
 	}
 	m := j.target.Member
 	text := fmt.Sprintf(confirmationText, firstName(m.Name), wrapText(b.String()), u)

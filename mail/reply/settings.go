@@ -15,6 +15,7 @@ var (
 	reCmdSubscribe = regexp.MustCompile(`(?i)^(?:re-?subscribe|subscribe|sign\s+me\s+up(?:\s+again)?|start\s+emails)$`)
 	reCmdZone      = regexp.MustCompile(`(?i)^(?:time\s*zone|tz)\s*[:=]?\s+([\p{L}\p{N}_/+\-. ']{2,60})$`)
 	reCmdPromptAt  = regexp.MustCompile(`(?i)^(?:prompt|prompts|check-?ins?)\s+(?:at\s+)?(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$`)
+	reCmdPromptDefault = regexp.MustCompile(`(?i)^(?:prompt|prompts|check-?ins?)\s+at\s+default$`)
 	reCmdDays      = regexp.MustCompile(`(?i)^(?:days|working\s+days|work\s+days)\s*[:=]?\s+((?:mon|tue|wed|thu|fri|sat|sun|weekdays|daily)(?:\s*[,\-]\s*(?:mon|tue|wed|thu|fri|sat|sun))*)$`)
 	reCmdDigest    = regexp.MustCompile(`(?i)^digests?\s*[:=]?\s+(daily|weekly|off|none|stop|never|default)$`)
 )
@@ -28,6 +29,9 @@ func parseMemberCommand(s string) (Command, bool) {
 	}
 	if m := reCmdZone.FindStringSubmatch(s); m != nil {
 		return Command{Name: "timezone", Text: strings.TrimSpace(m[1])}, true
+	}
+	if reCmdPromptDefault.MatchString(s) {
+		return Command{Name: "prompt_at", Text: "default"}, true
 	}
 	if m := reCmdPromptAt.FindStringSubmatch(s); m != nil {
 		if at, ok := clockOf(m[1], m[2], m[3]); ok {
