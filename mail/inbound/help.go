@@ -30,11 +30,11 @@ each question or after headings such as "Yesterday:", "Today:" and
 
 Your settings (yours override your team's defaults):
 
-  timezone Berlin        your time zone: a city or a name like Europe/Berlin
+  timezone Berlin        your time zone: a city, or e.g. Europe/Berlin
                          ("timezone default" goes back to the team's)
   prompt at 10:00        the time your check-ins arrive
   days mon-thu           the days you work; no check-ins on other days
-  digest off             no team digests ("digest default" to get them back)
+  digest off             no team digests ("digest default" undoes it)
   help                   get this message
 
 Each change is confirmed by a reply that says how to undo it. You can also
