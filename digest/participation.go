@@ -110,6 +110,10 @@ func excuseWord(pr store.Prompt) string {
 	switch {
 	case pr.Status == store.PromptFailed:
 		return "undeliverable"
+	case store.IsHoliday(pr.Reason):
+		return "holiday"
+	case strings.Contains(reason, "working days"):
+		return "day off"
 	case strings.Contains(reason, "away"), strings.Contains(reason, "ooo"), strings.Contains(reason, "out of office"):
 		return "away"
 	case strings.Contains(reason, "pause"):
