@@ -89,6 +89,9 @@ func orConfig(s string) string {
 // unsubscribe) and queues one reply saying what changed and how to undo
 // it. It returns notes for the reason.
 func (j *job) applyMemberCmds(ctx context.Context, ch store.MemberChange, mc *memberCmds) ([]string, error) {
+	if !mc.any && ch == (store.MemberChange{}) {
+		return nil, nil // a plain answer: no state to touch
+	}
 	id := j.target.Member.ID
 	ch.Actor, ch.InboundID = store.ActorEmail, j.in.ID
 	if mc.resume || mc.subscribe {
