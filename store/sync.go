@@ -76,7 +76,7 @@ func (c Changes) Empty() bool {
 func (db *DB) Sync(ctx context.Context, specs []TeamSpec) (Changes, error) {
 	var ch Changes
 	err := db.InTx(ctx, func(tx *DB) error {
-		s := syncer{g: tx.gorm, ch: &ch, now: tx.now().UTC()}
+		s := syncer{g: tx.gorm, ch: &ch, now: tx.now().UTC(), fresh: map[int64]bool{}}
 		return s.run(specs)
 	})
 	if err != nil {
@@ -89,6 +89,9 @@ type syncer struct {
 	g   *gorm.DB
 	ch  *Changes
 	now time.Time
+	// fresh are the members this sync created: nothing of theirs to keep
+	// or clear.
+	fresh map[int64]bool
 }
 
 func (s *syncer) run(specs []TeamSpec) error {
@@ -133,6 +136,7 @@ func (s *syncer) syncMembers(specs []TeamSpec) (map[string]*Member, error) {
 					return nil, wrap("create member", err)
 				}
 				s.ch.Created = append(s.ch.Created, "member "+email)
+				s.fresh[m.ID] = true
 			case err != nil:
 				return nil, wrap("find member", err)
 			default:

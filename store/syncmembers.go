@@ -23,6 +23,9 @@ func (s *syncer) joined(m *Member, t *Team) error {
 	if err := s.event(m.ID, t.ID, "joined", "added to "+t.Slug); err != nil {
 		return err
 	}
+	if s.fresh[m.ID] {
+		return nil
+	}
 	var others int64
 	if err := s.g.Model(&Membership{}).Where("member_id = ? AND team_id <> ?", m.ID, t.ID).Count(&others).Error; err != nil {
 		return wrap("count memberships", err)
