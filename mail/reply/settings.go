@@ -12,12 +12,12 @@ import (
 // written (the zone, "10:00", "mon-thu", "daily"), checked by whoever
 // applies it.
 var (
-	reCmdSubscribe = regexp.MustCompile(`(?i)^(?:re-?subscribe|subscribe|sign\s+me\s+up(?:\s+again)?|start\s+emails)$`)
-	reCmdZone      = regexp.MustCompile(`(?i)^(?:time\s*zone|tz)\s*[:=]?\s+([\p{L}\p{N}_/+\-. ']{2,60})$`)
-	reCmdPromptAt  = regexp.MustCompile(`(?i)^(?:prompt|prompts|check-?ins?)\s+(?:at\s+)?(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$`)
+	reCmdSubscribe     = regexp.MustCompile(`(?i)^(?:re-?subscribe|subscribe|sign\s+me\s+up(?:\s+again)?|start\s+emails)$`)
+	reCmdZone          = regexp.MustCompile(`(?i)^(?:time\s*zone|tz)\s*[:=]?\s+([\p{L}\p{N}_/+\-. ']{2,60})$`)
+	reCmdPromptAt      = regexp.MustCompile(`(?i)^(?:prompt|prompts|check-?ins?)\s+(?:at\s+)?(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$`)
 	reCmdPromptDefault = regexp.MustCompile(`(?i)^(?:prompt|prompts|check-?ins?)\s+at\s+default$`)
-	reCmdDays      = regexp.MustCompile(`(?i)^(?:days|working\s+days|work\s+days)\s*[:=]?\s+((?:mon|tue|wed|thu|fri|sat|sun|weekdays|daily)(?:\s*[,\-]\s*(?:mon|tue|wed|thu|fri|sat|sun))*)$`)
-	reCmdDigest    = regexp.MustCompile(`(?i)^digests?\s*[:=]?\s+(daily|weekly|off|none|stop|never|default)$`)
+	reCmdDays          = regexp.MustCompile(`(?i)^(?:days|working\s+days|work\s+days)\s*[:=]?\s+((?:mon|tue|wed|thu|fri|sat|sun|weekdays|daily)(?:\s*[,\-]\s*(?:mon|tue|wed|thu|fri|sat|sun))*)$`)
+	reCmdDigest        = regexp.MustCompile(`(?i)^digests?\s*[:=]?\s+(daily|weekly|off|none|stop|never|default)$`)
 )
 
 // parseMemberCommand reads the commands above; s is the line without
