@@ -70,6 +70,8 @@ func (s *syncer) ownZone(m *Member, cfgZone string) (bool, error) {
 		if err := s.g.Model(&p).Update("config_timezone", cfgZone).Error; err != nil {
 			return false, wrap("update member settings", err)
 		}
+		s.ch.Notes = append(s.ch.Notes, fmt.Sprintf("%s: configured time zone is now %q, but the zone they set by email (%s) "+
+			"stays in force until they write \"timezone default\"", m.Email, cfgZone, p.Timezone))
 	}
 	return true, nil
 }
