@@ -175,11 +175,18 @@ func TestPrefsOverrideConfigAndSurviveApply(t *testing.T) {
 		if m.Timezone != "Europe/Berlin" {
 			t.Errorf("zone after apply = %q", m.Timezone)
 		}
+		specs := exampleSpecs()
+		specs[0].Members[0].Timezone = "America/Bogota"
+		ch, err = db.Sync(ctx, specs)
+		must(t, err)
+		if len(ch.Notes) != 1 || !ch.Empty() {
+			t.Errorf("apply with a new configured zone: %+v", ch)
+		}
 		empty := ""
 		_, _, err = db.SetMemberPrefs(ctx, ana.ID, store.PrefsChange{Timezone: &empty}, store.ActorEmail, 0)
 		must(t, err)
 		m, _ = db.MemberByID(ctx, ana.ID)
-		if m.Timezone != "America/Sao_Paulo" {
+		if m.Timezone != "America/Bogota" {
 			t.Errorf("zone after reset = %q, want the configured one", m.Timezone)
 		}
 	})
