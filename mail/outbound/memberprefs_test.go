@@ -148,6 +148,9 @@ func TestLandingPageKinds(t *testing.T) {
 	if mm, _ := e.db.MemberByID(ctx, m.ID); !mm.Unsubscribed {
 		t.Fatal("stop everything did not")
 	}
+	if code, body := do(http.MethodGet, u.Path, ""); code != 200 || !strings.Contains(body, "Resubscribe to Platform digests") {
+		t.Errorf("page after stop everything: %d %s", code, body)
+	}
 	legacy, _ := url.Parse(e.p.UnsubscribeURL(m.ID))
 	if code, body := do(http.MethodPost, legacy.Path, "action=resubscribe"); code != 200 || strings.Contains(body, "unsubscribed") {
 		t.Fatalf("resubscribe on the old link: %d %s", code, body)

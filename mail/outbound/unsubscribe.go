@@ -79,8 +79,8 @@ func UnsubscribeHandler(db *store.DB, signer *mail.Signer, log *slog.Logger) htt
 // page with buttons and changes nothing (link scanners follow GETs). POST
 // acts: with no "action" field (RFC 8058 one-click,
 // "List-Unsubscribe=One-Click" from a mail client) it stops what the link
-// names; action=all stops everything; action=resubscribe undoes what the
-// link names; on /c/ a POST confirms. Each change is recorded with actor
+// names; action=all stops everything; action=resubscribe undoes "stop
+// everything" and what the link names; on /c/ a POST confirms. Each change is recorded with actor
 // "link". A bad token gives 404, a database error 503.
 func LandingHandler(o LandingOptions) http.Handler {
 	if o.Logger == nil {
@@ -184,11 +184,15 @@ func (l *landing) unsubscribe(r *http.Request, k link) (pageView, error) {
 	if r.Method == http.MethodPost {
 		action := r.PostFormValue("action")
 		switch {
-		case action == "resubscribe" && k.kind == "":
-			no := false
-			_, err = l.DB.ChangeMemberState(ctx, m.ID, store.MemberChange{Unsubscribed: &no, Actor: store.ActorLink})
 		case action == "resubscribe":
-			_, err = l.DB.OptIn(ctx, m.ID, k.kind, k.target, store.ActorLink)
+			// Undo "stop everything", then what this link stops.
+			if m.Unsubscribed {
+				no := false
+				_, err = l.DB.ChangeMemberState(ctx, m.ID, store.MemberChange{Unsubscribed: &no, Actor: store.ActorLink})
+			}
+			if err == nil && k.kind != "" {
+				_, err = l.DB.OptIn(ctx, m.ID, k.kind, k.target, store.ActorLink)
+			}
 		case action == "all" || k.kind == "":
 			yes := true
 			err = l.DB.ChangeMember(ctx, m.ID, store.MemberChange{Unsubscribed: &yes, Actor: store.ActorLink})
@@ -216,7 +220,8 @@ func (l *landing) unsubscribe(r *http.Request, k link) (pageView, error) {
 			Buttons: []button{{"resubscribe", "Resubscribe"}}}, nil
 	case m.Unsubscribed:
 		return pageView{Message: fmt.Sprintf("You're unsubscribed from all Tidings email to %s. "+
-			"Reply \"subscribe\" to any Tidings email to get it again.", m.Email)}, nil
+			"Changed your mind? Resubscribe to the %s here, or reply \"subscribe\" to any Tidings email.", m.Email, what),
+			Buttons: []button{{"resubscribe", "Resubscribe to " + what}}}, nil
 	case stopped:
 		return pageView{Message: fmt.Sprintf("Done: no more %s to %s. Everything else from Tidings stays as it was.", what, m.Email),
 			Buttons: []button{{"resubscribe", "Resubscribe to " + what}, {"all", "Stop everything from Tidings"}}}, nil
