@@ -61,10 +61,23 @@ func (e *e2e) cli(args ...string) string {
 	return out
 }
 
-// roster is the `members list` line of a member.
+// roster is the `members list` line of a member, rendered by the
+// command's code on the served database (each CLI run opens the store and
+// migrates it, slow on a busy PostgreSQL; TestMembersCommands runs the
+// command itself).
 func (e *e2e) roster(email string) string {
 	e.t.Helper()
-	for _, l := range strings.Split(e.cli("members", "list"), "\n") {
+	r, err := e.s.svc.db.Roster(context.Background(), "", time.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var b strings.Builder
+	views := make([]memberView, len(r))
+	for i := range r {
+		views[i] = newMemberView(&r[i], time.Now())
+	}
+	writeRoster(&b, views)
+	for _, l := range strings.Split(b.String(), "\n") {
 		if strings.HasPrefix(l, email) {
 			return l
 		}
