@@ -107,7 +107,7 @@ func (b *builder) people() (leads, recipients []Person) {
 		if m.Role == store.RoleLead {
 			leads = append(leads, p)
 		}
-		if !m.Unsubscribed {
+		if !m.Unsubscribed && !m.DigestOff {
 			recipients = append(recipients, p)
 		}
 	}

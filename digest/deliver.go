@@ -118,7 +118,7 @@ func newRenderer(s *Service, d Digest) *renderer {
 // recipient's URL needs no escaping in HTML (the substitution is then
 // exact); otherwise rendered on its own.
 func (r *renderer) render(to Person) (templates.Rendered, error) {
-	u := r.s.unsubscribe(to.MemberID)
+	u := r.s.unsubscribe(r.d.TeamID, to.MemberID)
 	if !plainURL(u) {
 		return r.s.Render(r.d, to)
 	}

@@ -191,6 +191,10 @@ func excuseWord(pr store.Prompt) string {
 	switch {
 	case pr.Status == store.PromptFailed:
 		return "undeliverable"
+	case store.IsHoliday(pr.Reason):
+		return "holiday"
+	case strings.Contains(reason, "working days"):
+		return "day off"
 	case pr.Status == store.PromptExpired, pr.Status == store.PromptPending:
 		return "not sent"
 	case strings.Contains(reason, "away"), strings.Contains(reason, "ooo"), strings.Contains(reason, "out of office"):

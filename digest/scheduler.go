@@ -103,7 +103,7 @@ func (s *Scheduler) dueLocal(ctx context.Context, t *store.Team, sched store.Sch
 	seen := map[string]bool{}
 	var out []store.SendDigestArgs
 	for _, m := range members {
-		if seen[m.Location] || m.Unsubscribed {
+		if seen[m.Location] || m.Unsubscribed || m.DigestOff {
 			continue
 		}
 		seen[m.Location] = true

@@ -64,8 +64,11 @@ type Options struct {
 	// Unsubscribe returns a member's one-click unsubscribe URL; nil, or an
 	// empty URL, leaves List-Unsubscribe out.
 	Unsubscribe func(memberID int64) string
-	Logger      *slog.Logger // default: discard
-	Now         func() time.Time
+	// TeamUnsubscribe, when set, is used instead of Unsubscribe: the URL
+	// that stops this team's digests only for the member.
+	TeamUnsubscribe func(teamID, memberID int64) string
+	Logger          *slog.Logger // default: discard
+	Now             func() time.Time
 }
 
 // Service loads, builds, renders and sends digests.
@@ -145,10 +148,13 @@ func (s *Service) Load(ctx context.Context, teamID int64, p Period) (Digest, err
 // Render renders d for one recipient, times in their zone, with the
 // service's templates (see RenderFor for the errors).
 func (s *Service) Render(d Digest, to Person) (templates.Rendered, error) {
-	return RenderFor(s.opts.Templates, d, to.Location, s.unsubscribe(to.MemberID))
+	return RenderFor(s.opts.Templates, d, to.Location, s.unsubscribe(d.TeamID, to.MemberID))
 }
 
-func (s *Service) unsubscribe(memberID int64) string {
+func (s *Service) unsubscribe(teamID, memberID int64) string {
+	if s.opts.TeamUnsubscribe != nil {
+		return s.opts.TeamUnsubscribe(teamID, memberID)
+	}
 	if s.opts.Unsubscribe == nil {
 		return ""
 	}
@@ -171,7 +177,7 @@ func (s *Service) message(d Digest, to Person, r templates.Rendered, resend stri
 		m.ReplyTo = append(m.ReplyTo, Address{Name: l.Name, Email: l.Email})
 	}
 	m.Headers = append(m.Headers, Header{"List-Id", "<" + d.TeamSlug + ".digest." + s.opts.Domain + ">"})
-	if u := s.unsubscribe(to.MemberID); u != "" {
+	if u := s.unsubscribe(d.TeamID, to.MemberID); u != "" {
 		m.Headers = append(m.Headers, Header{"List-Unsubscribe", "<" + u + ">"},
 			Header{"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"})
 	}

@@ -17,6 +17,7 @@ const (
 	RcptFrom       = "from"       // the From address of outbound mail (checkins@)
 	RcptConfirm    = "confirm"    // confirm+TOKEN: the sender confirms a pending meeting note
 	RcptOKRs       = "okrs"       // okrs+TEAM: objectives and key results sent by a lead
+	RcptSettings   = "settings"   // settings@: member commands without a prompt
 )
 
 // Errors from Addresses.Parse.
@@ -74,7 +75,7 @@ func (a Addresses) OKRs(team string) string { return "okrs+" + team + "@" + a.Do
 
 // Parse classifies addr: reply+TOKEN, bounces+TOKEN, confirm+TOKEN,
 // meetings[+TEAM], okrs+TEAM, ask[+TEAM], fyi[+TEAM], answer+TOKEN,
-// asker+TOKEN, postmaster, or From (when set; a From naming one of those
+// asker+TOKEN, settings, postmaster, or From (when set; a From naming one of those
 // mailboxes keeps their meaning) at Domain. It returns ErrRelay for
 // another domain and ErrUnknownRecipient for an unknown mailbox or a token
 // that does not verify; both compare ASCII case-insensitively (Unicode
@@ -97,6 +98,10 @@ func (a Addresses) Parse(addr string, teamExists func(slug string) bool) (Recipi
 	switch box {
 	case "postmaster":
 		return Recipient{Kind: RcptPostmaster}, nil
+	case "settings":
+		if ext == "" {
+			return Recipient{Kind: RcptSettings}, nil
+		}
 	case "meetings":
 		if ext != "" && teamExists != nil && !teamExists(ext) {
 			return Recipient{}, fmt.Errorf("%w: no team %q", ErrUnknownRecipient, ext)

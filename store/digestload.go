@@ -25,8 +25,12 @@ ORDER BY m.name, m.id`
 
 // loadDigestMembers loads the members of team t like FindTeamMembers,
 // filling ID, Email, Name, Timezone, PausedUntil, AwayUntil, Unsubscribed,
-// Role and Location.
+// Role, Location and DigestOff.
 func (db *DB) loadDigestMembers(ctx context.Context, t *Team) ([]TeamMember, error) {
+	off, err := db.digestOff(ctx, t.ID)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.gorm.WithContext(ctx).Raw(digestMembersSQL, false, t.ID).Rows()
 	if err != nil {
 		return nil, wrap("load digest members", err)
@@ -41,6 +45,7 @@ func (db *DB) loadDigestMembers(ctx context.Context, t *Team) ([]TeamMember, err
 			return nil, wrap("load digest members", err)
 		}
 		m.PausedUntil, m.AwayUntil = timePtr(paused), timePtr(away)
+		m.DigestOff = off[m.ID]
 		if m.Location = m.Timezone; m.Location == "" {
 			m.Location = t.Timezone
 		}

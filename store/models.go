@@ -318,5 +318,6 @@ func models() []any {
 		&Digest{}, &Suppression{}, &OutboundMessage{}, &OutboundBody{}, &DeliveryAttempt{},
 		&Setting{}, &Ask{}, &AskRecipient{}, &AskAnswer{},
 		&Objective{}, &KeyResult{}, &KRValue{}, &PendingOKRs{}, &KRRetro{}, &OKRRecap{}, &ScheduleProgress{},
+		&MemberEvent{}, &Optout{}, &MemberPrefs{}, &Holiday{}, &Confirmation{},
 	}
 }

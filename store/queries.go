@@ -17,6 +17,9 @@ type TeamMember struct {
 	Member
 	Role     string
 	Location string // effective IANA time zone
+	// DigestOff: the member gets no digest from this team (an opt-out
+	// from its digest, or their own "digest off").
+	DigestOff bool
 }
 
 // FindTeams returns all teams ordered by slug.
@@ -99,13 +102,17 @@ func (db *DB) FindTeamMembers(ctx context.Context, teamID int64) ([]TeamMember, 
 	if err != nil {
 		return nil, wrap("find team members", err)
 	}
+	off, err := db.digestOff(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]TeamMember, len(rows))
 	for i, r := range rows {
 		loc := r.Timezone
 		if loc == "" {
 			loc = t.Timezone
 		}
-		out[i] = TeamMember{Member: r.Member, Role: r.Role, Location: loc}
+		out[i] = TeamMember{Member: r.Member, Role: r.Role, Location: loc, DigestOff: off[r.ID]}
 	}
 	return out, nil
 }
@@ -165,10 +172,14 @@ func (db *DB) Secret(ctx context.Context) (string, error) {
 }
 
 // Suppress stops mail to addr; suppressing twice keeps the first reason.
+// A new suppression is recorded in the history of the member it belongs to.
 func (db *DB) Suppress(ctx context.Context, addr, reason string) error {
 	s := Suppression{Address: strings.ToLower(addr), Reason: reason}
-	err := db.gorm.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&s).Error
-	return wrap("suppress", err)
+	res := db.gorm.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&s)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return wrap("suppress", res.Error)
+	}
+	return db.suppressEvent(ctx, addr, reason)
 }
 
 // Suppressed reports whether mail to addr is suppressed.

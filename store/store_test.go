@@ -69,7 +69,7 @@ func TestSyncChangesAndRemovals(t *testing.T) {
 		if diff := cmp.Diff([]string{"member ana@example.com (timezone)", "check-in platform/daily (schedule)"}, ch.Changed); diff != "" {
 			t.Errorf("changed (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff([]string{"membership ben@example.com in platform"}, ch.Removed); diff != "" {
+		if diff := cmp.Diff([]string{"membership ben@example.com in platform (their updates and history are kept; no more prompts or digests from platform)"}, ch.Removed); diff != "" {
 			t.Errorf("removed (-want +got):\n%s", diff)
 		}
 		ch, err = db.Sync(ctx, nil)

@@ -24,6 +24,14 @@ type TeamSpec struct {
 	Members        []MemberSpec
 	CheckIns       []CheckInSpec
 	OKRs           []OKRQuarterSpec // quarters named here are replaced; others are kept
+	// Holidays are days without check-ins (holidays and holidays_ics).
+	Holidays []HolidaySpec
+}
+
+// HolidaySpec is a day without check-ins: Date is YYYY-MM-DD.
+type HolidaySpec struct {
+	Date string
+	Name string
 }
 
 // MemberSpec is a member of a team as declared in the configuration file.
@@ -50,6 +58,9 @@ type Changes struct {
 	Created []string
 	Changed []string
 	Removed []string
+	// Notes are things the lead should know that are not changes (a
+	// member added back who had unsubscribed).
+	Notes []string
 	// Joined lists memberships created by this sync (for welcome mail).
 	Joined []Membership
 }
@@ -68,7 +79,7 @@ func (c Changes) Empty() bool {
 func (db *DB) Sync(ctx context.Context, specs []TeamSpec) (Changes, error) {
 	var ch Changes
 	err := db.InTx(ctx, func(tx *DB) error {
-		s := syncer{g: tx.gorm, ch: &ch}
+		s := syncer{g: tx.gorm, ch: &ch, now: tx.now().UTC(), fresh: map[int64]bool{}}
 		return s.run(specs)
 	})
 	if err != nil {
@@ -78,8 +89,12 @@ func (db *DB) Sync(ctx context.Context, specs []TeamSpec) (Changes, error) {
 }
 
 type syncer struct {
-	g  *gorm.DB
-	ch *Changes
+	g   *gorm.DB
+	ch  *Changes
+	now time.Time
+	// fresh are the members this sync created: nothing of theirs to keep
+	// or clear.
+	fresh map[int64]bool
 }
 
 func (s *syncer) run(specs []TeamSpec) error {
@@ -103,6 +118,9 @@ func (s *syncer) run(specs []TeamSpec) error {
 		if err := s.syncOKRs(team, ts.OKRs, members); err != nil {
 			return err
 		}
+		if err := s.syncHolidays(team, ts.Holidays); err != nil {
+			return err
+		}
 	}
 	return s.removeTeams(keep)
 }
@@ -124,6 +142,7 @@ func (s *syncer) syncMembers(specs []TeamSpec) (map[string]*Member, error) {
 					return nil, wrap("create member", err)
 				}
 				s.ch.Created = append(s.ch.Created, "member "+email)
+				s.fresh[m.ID] = true
 			case err != nil:
 				return nil, wrap("find member", err)
 			default:
@@ -131,10 +150,18 @@ func (s *syncer) syncMembers(specs []TeamSpec) (map[string]*Member, error) {
 				if m.Name != ms.Name {
 					m.Name, diff = ms.Name, append(diff, "name")
 				}
-				if m.Timezone != ms.Timezone {
+				own, err := s.ownZone(&m, ms.Timezone)
+				if err != nil {
+					return nil, err
+				}
+				if !own && m.Timezone != ms.Timezone {
 					m.Timezone, diff = ms.Timezone, append(diff, "timezone")
 				}
-				if a := lower(ms.Aliases); !slices.Equal(m.Aliases, a) {
+				a, err := s.aliases(&m, ms.Aliases)
+				if err != nil {
+					return nil, err
+				}
+				if !slices.Equal(m.Aliases, a) {
 					m.Aliases, diff = a, append(diff, "aliases")
 				}
 				if len(diff) > 0 {
@@ -214,11 +241,18 @@ func (s *syncer) syncMemberships(t *Team, specs []MemberSpec, members map[string
 			}
 			s.ch.Created = append(s.ch.Created, fmt.Sprintf("membership %s in %s (%s)", m.Email, t.Slug, role))
 			s.ch.Joined = append(s.ch.Joined, nm)
+			if err := s.joined(m, t); err != nil {
+				return err
+			}
 		case cur.Role != role:
+			old := cur.Role // Update below sets cur.Role
 			if err := s.g.Model(cur).Update("role", role).Error; err != nil {
 				return wrap("update membership", err)
 			}
-			s.ch.Changed = append(s.ch.Changed, fmt.Sprintf("membership %s in %s (role %s → %s)", m.Email, t.Slug, cur.Role, role))
+			s.ch.Changed = append(s.ch.Changed, fmt.Sprintf("membership %s in %s (role %s → %s)", m.Email, t.Slug, old, role))
+			if err := s.event(m.ID, t.ID, "role", old+" → "+role); err != nil {
+				return err
+			}
 		}
 	}
 	for _, gone := range sortedByID(byMember) {
@@ -229,7 +263,11 @@ func (s *syncer) syncMemberships(t *Team, specs []MemberSpec, members map[string
 		if err := s.g.Delete(gone).Error; err != nil {
 			return wrap("delete membership", err)
 		}
-		s.ch.Removed = append(s.ch.Removed, fmt.Sprintf("membership %s in %s", m.Email, t.Slug))
+		s.ch.Removed = append(s.ch.Removed, fmt.Sprintf("membership %s in %s (their updates and history are kept; "+
+			"no more prompts or digests from %s)", m.Email, t.Slug, t.Slug))
+		if err := s.event(m.ID, t.ID, "left", "removed from "+t.Slug); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -307,7 +345,7 @@ func (s *syncer) removeTeams(keep []string) error {
 		return wrap("find teams", err)
 	}
 	for _, t := range gone {
-		for _, m := range []any{&Membership{}, &CheckIn{}} {
+		for _, m := range []any{&Membership{}, &CheckIn{}, &Holiday{}} {
 			if err := s.g.Where("team_id = ?", t.ID).Delete(m).Error; err != nil {
 				return wrap("remove team", err)
 			}

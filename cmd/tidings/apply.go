@@ -32,7 +32,7 @@ New members get one welcome email.`,
 				return err
 			}
 			if dryRun {
-				fmt.Fprintf(a.stdout, "%s is valid: %d teams\n", a.configPath, len(cfg.Teams))
+				fmt.Fprintf(a.stdout, "%s is valid: %s\n", a.configPath, configSummary(cfg))
 				return nil
 			}
 			db, err := a.openStore(cmd.Context(), cfg)
@@ -56,6 +56,7 @@ New members get one welcome email.`,
 func printChanges(a *app, ch store.Changes) {
 	if ch.Empty() {
 		fmt.Fprintln(a.stdout, "no changes")
+		printNotes(a, ch)
 		return
 	}
 	for _, group := range []struct {
@@ -67,4 +68,5 @@ func printChanges(a *app, ch store.Changes) {
 		}
 	}
 	fmt.Fprintf(a.stdout, "%d created, %d changed, %d removed\n", len(ch.Created), len(ch.Changed), len(ch.Removed))
+	printNotes(a, ch)
 }

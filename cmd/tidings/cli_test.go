@@ -174,7 +174,7 @@ func TestApplyCheckNeedsNoDatabase(t *testing.T) {
 	tempEnv(t)
 	t.Setenv("TIDINGS_DATABASE", "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
 	out, errs, code := run(t, context.Background(), "", "apply", "--check", "-f", "../../examples/tidings.yaml")
-	if code != 0 || !strings.Contains(out, "is valid: 1 teams") {
+	if code != 0 || !strings.Contains(out, "is valid: 1 team, 2 members, 1 check-in\n") {
 		t.Errorf("apply --check: exit %d, out %q, err %q", code, out, errs)
 	}
 }

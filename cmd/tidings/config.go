@@ -85,6 +85,10 @@ type TeamConfig struct {
 	Members        []MemberConfig     `yaml:"members"`
 	CheckIns       []CheckInConfig    `yaml:"checkins"`
 	OKRs           []OKRQuarterConfig `yaml:"okrs"`
+	Holidays       []string           `yaml:"holidays"`     // days without check-ins, YYYY-MM-DD
+	HolidaysICS    string             `yaml:"holidays_ics"` // an iCalendar file of such days
+
+	holidays []store.HolidaySpec // both, read by validateHolidays
 }
 
 // MemberConfig is a member of a team in the configuration file.
@@ -147,8 +151,10 @@ func defaultServer() ServerConfig {
 func LoadConfig(path string, lookupEnv func(string) (string, bool)) (*Config, error) {
 	cfg := &Config{Server: defaultServer(), path: path, fromEnv: map[string]string{}}
 	data, err := os.ReadFile(path)
+	missing := false
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && path == defaultConfigPath:
+		missing = true
 	case err != nil:
 		return nil, fmt.Errorf("config: %w", err)
 	default:
@@ -158,6 +164,9 @@ func LoadConfig(path string, lookupEnv func(string) (string, bool)) (*Config, er
 	}
 	if err := applyEnv(reflect.ValueOf(&cfg.Server).Elem(), "TIDINGS_", "server.", lookupEnv, cfg.fromEnv); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	if missing && len(cfg.fromEnv) == 0 {
+		return nil, errNoConfig(path)
 	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -170,7 +179,7 @@ const defaultConfigPath = "tidings.yaml"
 func (c *Config) parse(data []byte) error {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return fmt.Errorf("%s: %s", c.path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return fmt.Errorf("%s: %s", c.path, yamlError(data, err))
 	}
 	if len(root.Content) == 0 {
 		return nil // empty file: defaults
@@ -455,7 +464,10 @@ func (c *Config) validateTeam(t *TeamConfig, at []any, all map[string]MemberConf
 			return err
 		}
 	}
-	return c.validateOKRs(t, at)
+	if err := c.validateOKRs(t, at); err != nil {
+		return err
+	}
+	return c.validateHolidays(t, at)
 }
 
 func (c *Config) validateMember(team string, m MemberConfig, at []any, seen map[string]bool, all map[string]MemberConfig) error {
@@ -540,7 +552,7 @@ func (c *Config) Specs() []store.TeamSpec {
 	out := make([]store.TeamSpec, 0, len(c.Teams))
 	for _, t := range c.Teams {
 		ts := store.TeamSpec{Slug: t.Slug, Name: t.Name, Timezone: t.Timezone, DigestSchedule: t.Digest.Schedule,
-			DigestLocal: t.Digest.Local, AllowedDomains: t.AllowedDomains, Receipts: t.Receipts}
+			DigestLocal: t.Digest.Local, AllowedDomains: t.AllowedDomains, Receipts: t.Receipts, Holidays: t.holidays}
 		for _, m := range t.Members {
 			ts.Members = append(ts.Members, store.MemberSpec{Email: m.Email, Name: m.Name, Timezone: m.Timezone, Role: m.Role, Aliases: m.Aliases})
 		}

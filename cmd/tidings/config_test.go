@@ -63,12 +63,20 @@ func TestEnvOverridesServerSettings(t *testing.T) {
 	}
 }
 
+// A missing default file is an error (no silent empty tidings.db)
+// unless TIDINGS_* variables configure the server; then the defaults
+// fill the rest.
 func TestMissingDefaultConfigUsesDefaults(t *testing.T) {
 	dir := t.TempDir()
 	wd, _ := os.Getwd()
 	t.Cleanup(func() { os.Chdir(wd) })
 	os.Chdir(dir)
-	cfg, err := LoadConfig(defaultConfigPath, noEnv)
+	if _, err := LoadConfig(defaultConfigPath, noEnv); err == nil || !strings.Contains(err.Error(), "no configuration file") {
+		t.Fatalf("missing config without environment: %v", err)
+	}
+	cfg, err := LoadConfig(defaultConfigPath, func(k string) (string, bool) {
+		return "t.example.com", k == "TIDINGS_DOMAIN"
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

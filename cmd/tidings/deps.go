@@ -173,6 +173,7 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 	}
 	o := inbound.Options{
 		Addresses: d.addrs, Listen: s.SMTPListen, Filer: filer, Asks: asks, OKR: okrs, Composer: d.composer, Templates: d.templates,
+		PublicURL:       d.cfg.BaseURL(),
 		MaxMessageBytes: s.SMTP.MaxMessageBytes, MaxRecipients: s.SMTP.MaxRecipients,
 		MaxConnections: s.SMTP.MaxConnections, ReadTimeout: time.Duration(s.SMTP.ReadTimeout),
 		WriteTimeout: time.Duration(s.SMTP.WriteTimeout), StoreTimeout: time.Duration(s.SMTP.StoreTimeout),
@@ -213,6 +214,9 @@ func (d *deps) digestService() (*digest.Service, error) {
 		Domain: d.cfg.Server.Domain, Templates: d.templates, Logger: d.log, Now: d.now,
 		Unsubscribe: func(id int64) string {
 			return d.cfg.BaseURL() + "/u/" + signer.Token(outbound.PurposeUnsubscribe, id)
+		},
+		TeamUnsubscribe: func(teamID, id int64) string {
+			return outbound.DigestUnsubscribeURL(d.cfg.BaseURL(), signer, teamID, id)
 		},
 	})
 	if err != nil {

@@ -115,7 +115,7 @@ func (r *askRig) send(t *testing.T, from, to, subject, body string) (string, str
 	return in.Status, in.Reason, nil
 }
 
-var replyTo = regexp.MustCompile(`(?m)^Reply-To: <([^>]+)>`)
+var replyToHeader = regexp.MustCompile(`(?m)^Reply-To: <([^>]+)>`)
 
 // outbox returns the queued messages of kind by recipient, with the
 // Reply-To of each.
@@ -132,7 +132,7 @@ func (r *askRig) outbox(t *testing.T, kind string) map[string]string {
 			t.Fatal(err)
 		}
 		rt := ""
-		if s := replyTo.FindSubmatch(full.Raw); s != nil {
+		if s := replyToHeader.FindSubmatch(full.Raw); s != nil {
 			rt = string(s[1])
 		}
 		m[o.Recipient] = rt + "\n" + string(full.Raw)

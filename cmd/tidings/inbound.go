@@ -25,6 +25,10 @@ func newInboundListCmd(a *app) *cobra.Command {
 		Short: "List received messages, newest first, with their state",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkStatus(status, store.InboundReceived, store.InboundApplied, store.InboundIgnored,
+				store.InboundQuarantined, store.InboundFailed); err != nil {
+				return err
+			}
 			_, db, err := a.load(cmd.Context())
 			if err != nil {
 				return err

@@ -93,11 +93,18 @@ func newPromptsListCmd(a *app) *cobra.Command {
 		Short: "List prompts, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkStatus(f.Status, store.PromptPending, store.PromptSent, store.PromptAnswered, store.PromptSkipped,
+				store.PromptExpired, store.PromptFailed); err != nil {
+				return err
+			}
 			_, db, err := a.load(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			if err := checkTeam(cmd.Context(), db, f.Team); err != nil {
+				return err
+			}
 			rows, err := db.FindPrompts(cmd.Context(), f)
 			if err != nil {
 				return &exitError{code: exTempFail, msg: err.Error()}

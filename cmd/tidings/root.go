@@ -50,6 +50,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newPromptsCmd(a),
 		newHealthcheckCmd(a),
 		newOKRsCmd(a),
+		newMembersCmd(a),
 	)
 	return root, a
 }

@@ -143,8 +143,25 @@ func (s *services) apply(ctx context.Context, cfg *Config) error {
 	return nil
 }
 
+// mount serves the links in our mail: /u/ (unsubscribe, resubscribe) and
+// /c/ (confirm an address or a settings message, after which the held
+// messages are processed again at once).
 func (s *services) mount(mux *http.ServeMux) {
-	mux.Handle("/u/", outbound.UnsubscribeHandler(s.db, s.deps.addrs.Signer, s.log))
+	proc, err := s.deps.processor()
+	var reprocess func(ctx context.Context, ids []int64) error
+	if err == nil {
+		reprocess = func(ctx context.Context, ids []int64) error {
+			for _, id := range ids {
+				if err := proc.Process(ctx, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	h := outbound.LandingHandler(outbound.LandingOptions{DB: s.db, Signer: s.deps.addrs.Signer, Logger: s.log, Reprocess: reprocess})
+	mux.Handle("/u/", h)
+	mux.Handle("/c/", h)
 }
 
 func (s *services) serveSMTP(ln net.Listener) error {

@@ -40,6 +40,8 @@ func (j *job) apply(ctx context.Context) (status, reason string, err error) {
 		return status, reason, err
 	case mail.RcptFrom:
 		return j.applyFrom(ctx)
+	case mail.RcptSettings:
+		return j.applySettingsMail(ctx)
 	case mail.RcptBounce:
 		return j.applyBounce(ctx)
 	case mail.RcptOKRs:
@@ -88,7 +90,7 @@ func (j *job) applyReply(ctx context.Context) (string, string, error) {
 		return store.InboundIgnored, "delivery report sent to a reply address", nil
 	}
 	if !isMember {
-		return store.InboundQuarantined, fmt.Sprintf("sender %s is not the prompt's member", j.msg.From), nil
+		return j.unknownSender(ctx)
 	}
 	proof, refusal := j.tokenProof()
 	if refusal != "" {
@@ -163,7 +165,8 @@ func (j *job) applyAutoReply(ctx context.Context) (string, string, error) {
 	if !ok {
 		return store.InboundIgnored, "auto-reply", nil
 	}
-	if err := j.tx.ChangeMember(ctx, j.target.Member.ID, store.MemberChange{AwayUntil: &until}); err != nil {
+	if err := j.tx.ChangeMember(ctx, j.target.Member.ID, store.MemberChange{AwayUntil: &until,
+		Actor: store.ActorAutoReply, InboundID: j.in.ID}); err != nil {
 		return "", "", err
 	}
 	return store.InboundIgnored, "auto-reply; member away until " + j.msg.AutoReplyUntil, nil

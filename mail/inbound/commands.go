@@ -16,6 +16,7 @@ const pauseWithoutDate = 365 * 24 * time.Hour
 func (j *job) applyCommands(ctx context.Context) ([]string, error) {
 	var notes []string
 	var ch store.MemberChange
+	var mc memberCmds
 	done := false
 	for _, c := range j.msg.Commands {
 		switch c.Name {
@@ -30,9 +31,8 @@ func (j *job) applyCommands(ctx context.Context) ([]string, error) {
 			}
 		case "away", "pause":
 			notes = append(notes, j.setUntil(&ch, c.Name, c.Until))
-		case "resume":
-			ch.Resume = true
-			notes = append(notes, "resumed")
+		case "resume", "subscribe", "timezone", "prompt_at", "days", "digest":
+			notes = append(notes, j.memberCommand(c, &mc))
 		case "unsubscribe":
 			yes := true
 			ch.Unsubscribed = &yes
@@ -41,9 +41,11 @@ func (j *job) applyCommands(ctx context.Context) ([]string, error) {
 			done = true
 		}
 	}
-	if err := j.tx.ChangeMember(ctx, j.target.Member.ID, ch); err != nil {
+	more, err := j.applyMemberCmds(ctx, ch, &mc)
+	if err != nil {
 		return nil, err
 	}
+	notes = append(notes, more...)
 	if done {
 		n, err := j.applyDone(ctx)
 		if err != nil {

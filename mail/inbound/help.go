@@ -18,13 +18,27 @@ You asked Tidings for help. Reply to any check-in with your answers, under
 each question or after headings such as "Yesterday:", "Today:" and
 "Blockers:". Write one of these on a line of its own instead to:
 
-  skip                 skip this check-in
-  ooo until Dec 3      be away (no check-ins) until a date; also "away", "vacation"
-  pause 2 weeks        pause check-ins for a while, or "pause" until you resume
-  resume               get check-ins again
-  done: <action item>  close an action item from a meeting
-  unsubscribe          stop all email from Tidings
-  help                 get this message
+  skip                   skip this check-in
+  ooo until Dec 3        be away (no check-ins) until a date; also "away",
+                         "vacation"
+  pause 2 weeks          pause check-ins for a while, or "pause" until you
+                         resume
+  resume                 get check-ins again (also after unsubscribing)
+  done: <action item>    close an action item from a meeting
+  unsubscribe            stop all email from Tidings
+  subscribe              undo "unsubscribe"; also "resubscribe"
+
+Your settings (yours override your team's defaults):
+
+  timezone Berlin        your time zone: a city, or e.g. Europe/Berlin
+                         ("timezone default" goes back to the team's)
+  prompt at 10:00        the time your check-ins arrive
+  days mon-thu           the days you work; no check-ins on other days
+  digest off             no team digests ("digest default" undoes it)
+  help                   get this message
+
+Each change is confirmed by a reply that says how to undo it. You can also
+send these lines to %s from your own address.
 
 Replying to this message works like replying to the check-in.
 `
@@ -60,7 +74,7 @@ func (j *job) queueHelp(ctx context.Context) (string, error) {
 	raw, msgID, err := c.Compose(outbound.Message{
 		To:      []outbound.Address{{Name: m.Name, Addr: m.Email}},
 		ReplyTo: replyTo,
-		Subject: subject, Text: fmt.Sprintf(helpText, firstName(m.Name)),
+		Subject: subject, Text: fmt.Sprintf(helpText, firstName(m.Name), "settings@"+j.p.opts.Addresses.Domain),
 		InReplyTo: j.msg.MessageID, References: refs,
 		Headers: []outbound.Header{{Key: "Auto-Submitted", Value: "auto-replied"}, {Key: "X-Auto-Response-Suppress", Value: "All"}},
 	})

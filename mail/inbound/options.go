@@ -81,6 +81,9 @@ type Options struct {
 	// Templates renders the receipt that shows a member how a reply was
 	// filed (template "receipt"); nil sends no receipts.
 	Templates *templates.Set
+	// PublicURL is the base of confirmation links in replies to members
+	// (default https://DOMAIN).
+	PublicURL string
 	// TrustedAuthServID is the authserv-id of the MTA in front of us whose
 	// Authentication-Results header is believed for SPF and DMARC; empty
 	// trusts none.

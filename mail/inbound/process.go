@@ -161,7 +161,7 @@ func (p *Processor) resolve(ctx context.Context, in *store.InboundMessage) (reso
 // address, postmaster.
 func (p *Processor) primaryRecipient(rcpts []string) (string, mail.Recipient, bool) {
 	order := []string{mail.RcptReply, mail.RcptBounce, mail.RcptAnswer, mail.RcptAsker, mail.RcptConfirm, mail.RcptAsk, mail.RcptFYI,
-		mail.RcptMeetings, mail.RcptOKRs, mail.RcptFrom, mail.RcptPostmaster}
+		mail.RcptMeetings, mail.RcptOKRs, mail.RcptSettings, mail.RcptFrom, mail.RcptPostmaster}
 	best, bestAddr, found := mail.Recipient{}, "", false
 	for _, a := range rcpts {
 		r, err := p.opts.Addresses.Parse(a, nil)

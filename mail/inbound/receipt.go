@@ -3,6 +3,7 @@ package inbound
 import (
 	"context"
 	"fmt"
+	"github.com/tidings-app/tidings/templates"
 	"slices"
 	"strings"
 	"unicode"
@@ -101,7 +102,7 @@ func (j *job) receipt(ctx context.Context, u *store.Update) (string, error) {
 	raw, msgID, err := c.Compose(outbound.Message{
 		To:      []outbound.Address{{Name: m.Name, Addr: m.Email}},
 		ReplyTo: j.p.opts.Addresses.Reply(p.ID),
-		Subject: r.Subject, Text: wrapText(r.Text, receiptWidth), HTML: r.HTML,
+		Subject: r.Subject, Text: templates.Wrap(r.Text, receiptWidth), HTML: r.HTML,
 		InReplyTo: strings.Trim(j.msg.MessageID, "<> "), References: refs,
 		Headers: []outbound.Header{{Key: "Auto-Submitted", Value: "auto-replied"}, {Key: "X-Auto-Response-Suppress", Value: "All"}},
 	})
@@ -145,38 +146,4 @@ func replySubject(s, checkIn string) string {
 		return s
 	}
 	return "Re: " + s
-}
-
-// wrapText wraps every line of s longer than width at spaces, repeating
-// the line's indentation on the lines it continues on. A word longer than
-// the width (a URL) stays whole on its own line.
-func wrapText(s string, width int) string {
-	var b strings.Builder
-	for i, line := range strings.Split(s, "\n") {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if utf8.RuneCountInString(line) <= width {
-			b.WriteString(line)
-			continue
-		}
-		body := strings.TrimLeft(line, " ")
-		indent := line[:len(line)-len(body)]
-		col := 0
-		for k, w := range strings.Fields(body) {
-			n := utf8.RuneCountInString(w)
-			switch {
-			case k == 0:
-				b.WriteString(indent + w)
-				col = len(indent) + n
-			case col+1+n > width:
-				b.WriteString("\n" + indent + w)
-				col = len(indent) + n
-			default:
-				b.WriteString(" " + w)
-				col += 1 + n
-			}
-		}
-	}
-	return b.String()
 }

@@ -66,7 +66,7 @@ func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store
 	v := promptView{Title: checkInTitle(c.Name), TeamName: shortTeam(ts.Team.Name), FirstName: firstName(*m), Team: teamPhrase(ts.Team.Name),
 		Greeting: greeting(due), Due: due, Closes: pr.ExpiresAt.In(loc), Questions: c.Questions,
 		Hint: hints(c.Questions), Items: items(open, loc), AwayExample: awayExample(due),
-		UnsubscribeURL: p.UnsubscribeURL(m.ID)}
+		UnsubscribeURL: p.CheckInUnsubscribeURL(c.ID, m.ID)}
 	v.TitleLower = strings.ToLower(v.Title)
 	v.Until = until(v.Due, v.Closes)
 	v.Count = strconv.Itoa(len(c.Questions))
@@ -166,6 +166,12 @@ func (p *Prompter) remind(ctx context.Context, tx *store.DB, d *store.DueReminde
 	if kind, _ := memberSkip(m, now, sup); kind != "" {
 		r.sum.Skipped["reminder "+kind]++
 		return nil, nil
+	}
+	if stopped, err := tx.OptedOut(ctx, m.ID, store.OptoutPrompts, d.CheckIn.ID); err != nil || stopped {
+		if stopped {
+			r.sum.Skipped["reminder unsubscribed"]++
+		}
+		return nil, err
 	}
 	team, err := tx.TeamByID(ctx, d.Prompt.TeamID)
 	if err != nil {

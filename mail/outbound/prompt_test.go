@@ -41,7 +41,7 @@ func TestPromptHeadersAndContent(t *testing.T) {
 			}
 			hasAll(t, "text part", m.parts["text/plain"], "Good morning Ana", "Platform team", "1. What did you get done yesterday?",
 				"3. Anything blocking you?", `"Today:", "Blockers:"`, `Reply "skip"`, "ooo until",
-				"digest, Fridays at 17:00", e.p.UnsubscribeURL(pr.MemberID))
+				"digest, Fridays at 17:00", e.p.CheckInUnsubscribeURL(pr.CheckInID, pr.MemberID))
 			hasAll(t, "html part", m.parts["text/html"], "Good morning Ana", "<li", "Anything blocking you?", "Stop these emails", `lang="en"`, "<h1")
 			// The same instant again sends nothing.
 			if sum, res := e.run(t, nine.Add(time.Minute)); sum.Queued != 0 || res.Sent != 0 {

@@ -102,6 +102,8 @@ type run struct {
 	now time.Time
 	mu  sync.Mutex // guards sum: chunks run concurrently
 	sum Summary
+	// x holds members' own settings, prompt opt-outs and holidays.
+	x *store.ScheduleExtras
 	// hand, when set, receives the messages this pass created, stored
 	// already claimed (status sending, no DeliverArgs job) for delivery in
 	// this process; nil leaves them queued, each with its job.
@@ -150,6 +152,9 @@ func (p *Prompter) sendDue(ctx context.Context, r *run) (Summary, error) {
 	if err != nil {
 		return r.sum, fmt.Errorf("outbound: send due: %w", err)
 	}
+	if r.x, err = p.db.LoadScheduleExtras(ctx); err != nil {
+		return r.sum, fmt.Errorf("outbound: send due: %w", err)
+	}
 	for i := range heads {
 		if err := p.scheduleTeam(ctx, &heads[i], r); err != nil {
 			return r.sum, err
@@ -176,16 +181,8 @@ func (p *Prompter) scheduleTeam(ctx context.Context, h *store.ScheduleHead, r *r
 			p.log.Error("bad schedule", "team", h.Team.Slug, "check_in", c.Name, "err", err)
 			continue
 		}
-		from := p.horizon(&c, h.DoneThrough[c.ID], r.now)
-		for _, z := range h.Zones {
-			loc, err := p.location(z)
-			if err != nil {
-				continue // logged with the member when the team is loaded
-			}
-			if len(sched.Between(from, r.now, loc, 1)) > 0 {
-				due = append(due, c)
-				break
-			}
+		if p.anyDue(sched, h, &c, r) {
+			due = append(due, c)
 		}
 	}
 	if len(due) == 0 {
@@ -205,6 +202,38 @@ func (p *Prompter) scheduleTeam(ctx context.Context, h *store.ScheduleHead, r *r
 		}
 	}
 	return nil
+}
+
+// anyDue reports whether check-in c has an occurrence since its recorded
+// progress in one of the team's zones, at the check-in's own time or at
+// any prompt time and working days a member set (members' own settings
+// are few, so every distinct one is tried rather than loading members).
+func (p *Prompter) anyDue(sched store.Schedule, h *store.ScheduleHead, c *store.CheckIn, r *run) bool {
+	from := p.horizon(c, h.DoneThrough[c.ID], r.now)
+	scheds := []store.Schedule{sched}
+	seen := map[string]bool{}
+	for _, pr := range r.x.Prefs {
+		k := pr.Days + "|" + pr.PromptAt
+		if (pr.Days == "" && pr.PromptAt == "") || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if ms, _, err := sched.ForMember(pr.Days, pr.PromptAt); err == nil {
+			scheds = append(scheds, ms)
+		}
+	}
+	for _, z := range h.Zones {
+		loc, err := p.location(z)
+		if err != nil {
+			continue // logged with the member when the team is loaded
+		}
+		for _, sc := range scheds {
+			if len(sc.Between(from, r.now, loc, 1)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // horizon is where a pass starts looking for a check-in's occurrences:
@@ -227,6 +256,10 @@ type occurrence struct {
 	loc    *time.Location
 	due    time.Time
 	period string
+	// skipKind and skipReason, when set, record the occurrence as
+	// skipped for a reason of the team or check-in (holiday, not a
+	// working day, unsubscribed from this check-in).
+	skipKind, skipReason string
 }
 
 func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, c *store.CheckIn, done time.Time, r *run) error {
@@ -235,7 +268,7 @@ func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, 
 		p.log.Error("bad schedule", "team", ts.Team.Slug, "check_in", c.Name, "err", err)
 		return nil
 	}
-	occs, periods := p.occurrences(sched, ts, c, p.horizon(c, done, r.now), r.now)
+	occs, periods := p.occurrences(sched, ts, c, p.horizon(c, done, r.now), r)
 	have, err := p.db.PromptKeys(ctx, c.ID, periods)
 	if err != nil {
 		return fmt.Errorf("outbound: send due: %w", err)
@@ -250,8 +283,12 @@ func (p *Prompter) scheduleCheckIn(ctx context.Context, ts *store.TeamSchedule, 
 }
 
 // occurrences lists each member's occurrences between from (see horizon)
-// and now, and since the member's joining.
-func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *store.CheckIn, from, now time.Time) ([]occurrence, []string) {
+// and now, and since the member's joining, at the member's own prompt
+// time and working days when they set them (see
+// store.Schedule.ForMember); period keys come from the check-in's
+// schedule, so a changed setting never makes a second prompt for a day.
+func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *store.CheckIn, from time.Time, r *run) ([]occurrence, []string) {
+	now := r.now
 	byZone := map[string][]time.Time{}
 	var out []occurrence
 	seen := map[string]bool{}
@@ -263,17 +300,25 @@ func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *
 			p.log.Error("bad time zone", "team", ts.Team.Slug, "member", m.Email, "zone", m.Location)
 			continue
 		}
-		times, ok := byZone[m.Location]
+		prefs := r.x.Prefs[m.ID]
+		msched, work, err := sched.ForMember(prefs.Days, prefs.PromptAt)
+		if err != nil {
+			p.log.Error("bad member setting", "team", ts.Team.Slug, "member", m.Email, "err", err)
+		}
+		key := m.Location + "|" + prefs.Days + "|" + prefs.PromptAt
+		times, ok := byZone[key]
 		if !ok {
-			times = sched.Between(from, now, loc, p.opts.MaxCatchUp)
-			byZone[m.Location] = times
+			times = msched.Between(from, now, loc, p.opts.MaxCatchUp)
+			byZone[key] = times
 		}
 		for _, t := range times {
 			if t.Before(m.JoinedAt) {
 				continue
 			}
 			per := sched.Period(t, loc)
-			out = append(out, occurrence{member: m, loc: loc, due: t, period: per})
+			o := occurrence{member: m, loc: loc, due: t, period: per}
+			o.skipKind, o.skipReason = p.teamSkip(ts, c, m, t, loc, work, r.x)
+			out = append(out, o)
 			if !seen[per] {
 				seen[per] = true
 				periods = append(periods, per)
@@ -281,6 +326,27 @@ func (p *Prompter) occurrences(sched store.Schedule, ts *store.TeamSchedule, c *
 		}
 	}
 	return out, periods
+}
+
+// teamSkip says why an occurrence is skipped whoever the member is: the
+// team's holiday, the member's day off, or the member stopped this
+// check-in's prompts ("" to go on).
+func (p *Prompter) teamSkip(ts *store.TeamSchedule, c *store.CheckIn, m *store.ScheduledMember, t time.Time, loc *time.Location,
+	work uint64, x *store.ScheduleExtras) (kind, reason string) {
+	if h, ok := x.Holidays[ts.Team.ID][t.In(loc).Format("2006-01-02")]; ok {
+		reason = store.HolidayReason
+		if h.Name != "" {
+			reason += " (" + h.Name + ")"
+		}
+		return "holiday", reason
+	}
+	if !store.OnWorkingDay(t, loc, work) {
+		return "day off", "not one of the member's working days (" + x.Prefs[m.ID].Days + ")"
+	}
+	if x.Optouts[c.ID][m.ID] {
+		return "unsubscribed", "member stopped this check-in's prompts"
+	}
+	return "", ""
 }
 
 func (p *Prompter) location(name string) (*time.Location, error) {
@@ -295,7 +361,8 @@ func (p *Prompter) location(name string) (*time.Location, error) {
 	return l, nil
 }
 
-// newPrompt decides the status of one occurrence: expired when its window
+// newPrompt decides the status of one occurrence: skipped for a holiday,
+// a day off or an opt-out from the check-in, expired when its window
 // closed before now, skipped when the member gets no mail, else pending.
 func (p *Prompter) newPrompt(ts *store.TeamSchedule, c *store.CheckIn, o occurrence, now time.Time, suppressed bool) (*store.Prompt, string) {
 	window := c.Window
@@ -304,6 +371,10 @@ func (p *Prompter) newPrompt(ts *store.TeamSchedule, c *store.CheckIn, o occurre
 	}
 	pr := &store.Prompt{CheckInID: c.ID, MemberID: o.member.ID, TeamID: ts.Team.ID, Period: o.period,
 		DueAt: o.due.UTC(), ExpiresAt: o.due.Add(window).UTC(), Status: store.PromptPending}
+	if o.skipKind != "" {
+		pr.Status, pr.Reason = store.PromptSkipped, o.skipReason
+		return pr, o.skipKind
+	}
 	if !now.Before(pr.ExpiresAt) {
 		pr.Status = store.PromptExpired
 		// Say only what is known: the scheduler first saw the occurrence

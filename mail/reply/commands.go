@@ -33,6 +33,9 @@ func parseCommand(line string, ref time.Time, warn func(string)) (Command, bool)
 	case reCmdHelp.MatchString(bare):
 		return Command{Name: "help"}, true
 	}
+	if c, ok := parseMemberCommand(bare); ok {
+		return c, true
+	}
 	if m := reCmdDone.FindStringSubmatch(s); m != nil {
 		return Command{Name: "done", Text: strings.TrimSpace(strings.TrimRight(m[1], "."))}, true
 	}

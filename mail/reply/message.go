@@ -33,11 +33,14 @@ type Answer struct {
 }
 
 // Command is an instruction found in a reply: skip, away, pause, resume,
-// unsubscribe, help, or done (closing an action item, with Text).
+// unsubscribe, help, done (closing an action item, with Text), subscribe,
+// or a setting with its value in Text: timezone ("Europe/Berlin",
+// "Berlin"), prompt_at ("10:00"), days ("mon-thu"), digest (daily,
+// weekly, off, default).
 type Command struct {
 	Name  string `json:"name"`
 	Until string `json:"until,omitempty"` // YYYY-MM-DD, for away and pause
-	Text  string `json:"text,omitempty"`  // for done
+	Text  string `json:"text,omitempty"`  // for done and the settings
 }
 
 // Forwarded describes the original of a forwarded message.
