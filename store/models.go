@@ -311,5 +311,6 @@ func models() []any {
 		&UpdateRevision{}, &InboundMessage{}, &MeetingNote{}, &ActionItem{},
 		&Digest{}, &Suppression{}, &OutboundMessage{}, &OutboundBody{}, &DeliveryAttempt{},
 		&Setting{},
+		&OneOnOne{}, &OneOnOneMeeting{}, &OneOnOneEntry{}, &OneOnOneItem{},
 	}
 }

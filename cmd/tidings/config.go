@@ -79,9 +79,10 @@ type TeamConfig struct {
 		Schedule string `yaml:"schedule"`
 		Local    bool   `yaml:"local"` // deliver at each reader's local time
 	} `yaml:"digest"`
-	AllowedDomains []string        `yaml:"allowed_domains"` // may post meeting notes
-	Members        []MemberConfig  `yaml:"members"`
-	CheckIns       []CheckInConfig `yaml:"checkins"`
+	AllowedDomains []string         `yaml:"allowed_domains"` // may post meeting notes
+	Members        []MemberConfig   `yaml:"members"`
+	CheckIns       []CheckInConfig  `yaml:"checkins"`
+	OneOnOnes      []OneOnOneConfig `yaml:"one_on_ones"`
 }
 
 // MemberConfig is a member of a team in the configuration file.
@@ -434,7 +435,7 @@ func (c *Config) validateTeam(t *TeamConfig, at []any, all map[string]MemberConf
 			return err
 		}
 	}
-	return nil
+	return c.validateOneOnOnes(t, at)
 }
 
 func (c *Config) validateMember(team string, m MemberConfig, at []any, seen map[string]bool, all map[string]MemberConfig) error {

@@ -99,6 +99,9 @@ func (s *services) apply(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
+	if _, err := s.db.SyncOneOnOnes(ctx, cfg.OneOnOneSpecs()); err != nil {
+		return fmt.Errorf("apply: %w", err)
+	}
 	if !ch.Empty() {
 		s.log.Info("applied configuration", "created", len(ch.Created), "changed", len(ch.Changed), "removed", len(ch.Removed))
 	}
