@@ -23,7 +23,7 @@ const maxParseInput = 64 << 20
 func newParseCmd() *cobra.Command {
 	var checkin, rcpt string
 	cmd := &cobra.Command{
-		Use:   "parse [--checkin daily|weekly|FILE.yaml] [--rcpt ADDR] [FILE|-]",
+		Use:   "parse [--checkin daily|weekly|one-on-one|FILE.yaml] [--rcpt ADDR] [FILE|-]",
 		Short: "Parse one email (reply, forward, bounce…) and print it as JSON",
 		Long: `Parse reads one RFC 5322 message from FILE (or standard input) and prints
 what Tidings understands of it as one JSON object: its kind, the new text,
@@ -46,10 +46,13 @@ decisions and action items, or bounce details.`,
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetEscapeHTML(false)
 			enc.SetIndent("", "  ")
+			if isOneOnOne(checkin) {
+				return enc.Encode(oneOnOneParse{Message: msg, OneOnOne: reply.ReadOneOnOne(msg, time.Local)})
+			}
 			return enc.Encode(msg)
 		},
 	}
-	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, or a YAML file with questions: [{key, text, aliases}]")
+	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, one-on-one, or a YAML file with questions: [{key, text, aliases}]")
 	cmd.Flags().StringVar(&rcpt, "rcpt", "", "envelope recipient (default: the To header)")
 	return cmd
 }
@@ -59,6 +62,8 @@ func loadCheckin(name string) ([]reply.Question, error) {
 	switch name {
 	case "", "daily":
 		return reply.Daily(), nil
+	case "one-on-one", "oneonone", "1on1":
+		return reply.OneOnOneQuestions(), nil
 	case "weekly":
 		return reply.Weekly(), nil
 	}

@@ -40,6 +40,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newUpdatesCmd(a),
 		newMeetingsCmd(a),
 		newPromptsCmd(a),
+		newOneOnOnesCmd(a),
 	)
 	return root
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/tidings-app/tidings/digest"
 	"github.com/tidings-app/tidings/mail/inbound"
+	"github.com/tidings-app/tidings/mail/oneonone"
 	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/store"
 )
@@ -75,7 +76,12 @@ func (s *services) newJobs() error {
 	river.AddWorker(workers, inbound.NewWorker(proc))
 	river.AddWorker(workers, digest.NewSendWorker(dig))
 	river.AddWorker(workers, digest.NewScheduleWorker(digest.NewScheduler(s.db, digest.SchedulerOptions{Logger: s.log}), d.now))
-	periodic := append(outbound.PeriodicJobs(), digest.PeriodicJobs()...)
+	ones, err := d.oneOnOnes()
+	if err != nil {
+		return err
+	}
+	river.AddWorker(workers, oneonone.NewWorker(ones, d.now))
+	periodic := append(append(outbound.PeriodicJobs(), digest.PeriodicJobs()...), oneonone.PeriodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		// server.workers trades receiving speed during a burst against how
 		// fast the burst is applied: processing a reply costs CPU that the
