@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+
+	"github.com/tidings-app/tidings/templates"
+	"github.com/tidings-app/tidings/templates/htmlcheck"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +75,9 @@ func TestOneOnOneTwoMonths(t *testing.T) {
 			// through the same queries on both, are searched on SQLite.
 			if leaks, found := privacyLeaks(t, s, b.Name == "sqlite"); len(leaks) > 0 || found == 0 {
 				t.Errorf("private text found %d times where allowed; leaks:\n%s", found, strings.Join(leaks, "\n"))
+			}
+			if b.Name == "sqlite" {
+				t.Run("emails", func(t *testing.T) { checkOneOnOneEmails(t, s) })
 			}
 		})
 	}
@@ -261,4 +267,36 @@ func TestOneOnOnePrivacyCheckCatchesALeak(t *testing.T) {
 	leaks, _ := privacyLeaks(t, s, true)
 	joined := strings.Join(leaks, "\n")
 	mustContain(t, "leaks reported", joined, "email digest to cy@example.com", "delivered to Cy", "CLI updates list")
+}
+
+// checkOneOnOneEmails checks the last email of each one-on-one kind the
+// simulation sent to Ana and to Ben: the text part within 78 columns, the
+// HTML part in headless Chromium at phone and desktop widths, light and
+// dark.
+func checkOneOnOneEmails(t *testing.T, s *sim) {
+	rows, err := s.db.FindOutbound(context.Background(), store.OutboundFilter{Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[string]store.OutboundMessage{}
+	for _, r := range rows {
+		if strings.HasPrefix(r.Kind, "oneonone_") {
+			last[r.Kind+" to "+r.Recipient] = r
+		}
+	}
+	if len(last) != 10 {
+		t.Errorf("one-on-one kinds sent = %d, want 5 kinds to each of 2 people", len(last))
+	}
+	browser := htmlcheck.Start(t)
+	for name, r := range last {
+		p := partsOf(t, r.Raw)
+		if ll := templates.LongLines(p["text/plain"], templates.TextWidth); len(ll) > 0 {
+			t.Errorf("%s: text lines over %d columns: %q", name, templates.TextWidth, ll)
+		}
+		if p["text/html"] == "" {
+			t.Errorf("%s: no HTML part", name)
+			continue
+		}
+		browser.Check(t, name, p["text/html"])
+	}
 }

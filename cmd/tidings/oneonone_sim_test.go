@@ -327,3 +327,26 @@ func decodeHeader(s string) string {
 }
 
 func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// partsOf returns a message's decoded text/plain and text/html parts.
+func partsOf(t *testing.T, raw []byte) map[string]string {
+	t.Helper()
+	e, err := message.Read(bytes.NewReader(raw))
+	if err != nil && !message.IsUnknownCharset(err) {
+		t.Fatalf("unreadable message: %v", err)
+	}
+	out := map[string]string{}
+	err = e.Walk(func(_ []int, p *message.Entity, err error) error {
+		if err != nil || p.MultipartReader() != nil {
+			return err
+		}
+		ct, _, _ := p.Header.ContentType()
+		b, err := io.ReadAll(p.Body)
+		out[ct] = strings.ReplaceAll(string(b), "\r\n", "\n")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("walking message: %v", err)
+	}
+	return out
+}
