@@ -55,6 +55,10 @@ func forbidden(pkg, dep string) string {
 		return "mail never imports digest"
 	case top(pkg) == "digest" && top(dep) == "mail":
 		return "digest never imports mail (it declares its own Sender)"
+	case pkg == "mail/oneonone" && dep != "mail" && dep != "mail/reply" && top(dep) == "mail":
+		return "mail/oneonone reads replies with mail/reply and queues through its own Mailer"
+	case top(pkg) == "mail" && pkg != "mail/oneonone" && dep == "mail/oneonone":
+		return "one-on-one content stays in mail/oneonone (inbound calls it through an interface)"
 	case top(pkg) != "cmd" && top(dep) == "cmd":
 		return "nothing imports cmd"
 	}
@@ -69,6 +73,8 @@ func TestForbiddenRules(t *testing.T) {
 		{"store", "templates", true}, {"templates", "store", true}, {"mail/outbound", "digest", true},
 		{"digest", "mail", true}, {"digest", "mail/outbound", true}, {"mail/inbound", "store", false},
 		{"digest", "store", false}, {"cmd/tidings", "digest", false}, {"mail/inbound", "mail/reply", false},
+		{"mail/oneonone", "mail/outbound", true}, {"mail/inbound", "mail/oneonone", true}, {"mail/oneonone", "mail/reply", false},
+		{"cmd/tidings", "mail/oneonone", false},
 	} {
 		if got := forbidden(c.pkg, c.dep) != ""; got != c.bad {
 			t.Errorf("forbidden(%s, %s) = %v, want %v", c.pkg, c.dep, got, c.bad)

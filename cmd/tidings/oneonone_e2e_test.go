@@ -178,6 +178,7 @@ func twoMonths(t *testing.T, s *sim) {
 		}
 	}
 
+	mustContain(t, "updates list --one-on-ones", s.cli("updates", "list", "--one-on-ones"), marker, "book the offsite venue")
 	list := s.cli("one-on-ones", "list")
 	mustContain(t, "one-on-ones list", list, "platform", "ben@example.com", "ana@example.com", "every 2nd tue 15:00 from 2026-12-08")
 	show := s.cli("one-on-ones", "show", "ben@example.com", "ana@example.com")

@@ -267,3 +267,19 @@ func isOneOnOne(checkin string) bool {
 	}
 	return false
 }
+
+// writeOneOnOneUpdates prints, for `updates list --one-on-ones`, each
+// pair's history (of one team when team is set) as its lead sees it.
+func writeOneOnOneUpdates(ctx context.Context, w io.Writer, db *store.DB, team string) error {
+	ps, err := db.FindOneOnOnes(ctx, team)
+	if err != nil {
+		return &exitError{code: exTempFail, msg: err.Error()}
+	}
+	for i := range ps {
+		fmt.Fprintln(w)
+		if err := writeOneOnOneHistory(ctx, w, db, &ps[i], ps[i].LeadID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -150,7 +151,7 @@ func answerText(s string) string {
 }
 
 // saveAnswers stores the answers (and mood or score) on the entry; a
-// second reply replaces the first.
+// later reply replaces the answers it repeats.
 func (a *applier) saveAnswers(ctx context.Context, mood int) error {
 	var ans []store.Answer
 	for _, x := range a.msg.Answers {
@@ -161,7 +162,17 @@ func (a *applier) saveAnswers(ctx context.Context, mood int) error {
 	if len(ans) == 0 && mood == 0 {
 		return nil
 	}
-	a.e.Answers, a.e.Status, a.e.AnsweredAt, a.e.InboundID = ans, "answered", &a.at, a.in.ID
+	// A later reply replaces the answers it gives and keeps the others.
+	merged := append([]store.Answer{}, a.e.Answers...)
+	for _, x := range ans {
+		i := slices.IndexFunc(merged, func(y store.Answer) bool { return y.Key == x.Key })
+		if i < 0 {
+			merged = append(merged, x)
+		} else {
+			merged[i] = x
+		}
+	}
+	a.e.Answers, a.e.Status, a.e.AnsweredAt, a.e.InboundID = merged, "answered", &a.at, a.in.ID
 	if mood > 0 {
 		a.e.Mood = mood
 	}
