@@ -81,7 +81,6 @@ type sim struct {
 	digests  *digest.Service
 	sched    *digest.Scheduler
 	cfgPath  string
-	seen     int // sink messages already returned by since
 }
 
 // leakyApplier is the deliberate bug of the privacy mutation test: it
@@ -214,14 +213,6 @@ func (s *sim) tick() {
 
 // mails returns every message the sink received.
 func (s *sim) mails() []mailtest.Received { return s.sink.Messages() }
-
-// since returns the messages received since the last call.
-func (s *sim) since() []mailtest.Received {
-	all := s.mails()
-	out := all[s.seen:]
-	s.seen = len(all)
-	return out
-}
 
 // last returns the latest message to rcpt whose Subject contains subj.
 func (s *sim) last(rcpt, subj string) mailtest.Received {

@@ -82,7 +82,9 @@ func tokenID(entryID int64) int64 { return store.OneOnOneTokenBase + entryID }
 func (s *Service) replyTo(entryID int64) string { return s.addr.Reply(tokenID(entryID)) }
 
 // threadIDs are the Message-ID of an entry's email and its References key.
-func (s *Service) threadIDs(entryID int64) (string, string) { return s.addr.ThreadIDs(tokenID(entryID)) }
+func (s *Service) threadIDs(entryID int64) (string, string) {
+	return s.addr.ThreadIDs(tokenID(entryID))
+}
 
 // send renders template name with data for person to of pair p and queues
 // it. entryID, when not zero, gives the Message-ID and thread key;
