@@ -319,5 +319,6 @@ func models() []any {
 		&Setting{}, &Ask{}, &AskRecipient{}, &AskAnswer{},
 		&Objective{}, &KeyResult{}, &KRValue{}, &PendingOKRs{}, &KRRetro{}, &OKRRecap{}, &ScheduleProgress{},
 		&MemberEvent{}, &Optout{}, &MemberPrefs{}, &Holiday{}, &Confirmation{},
+		&OneOnOne{}, &OneOnOneMeeting{}, &OneOnOneEntry{}, &OneOnOneItem{},
 	}
 }

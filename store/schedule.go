@@ -27,6 +27,7 @@ type Schedule struct {
 	// domStar and dowStar follow cron: when both day fields are restricted a
 	// day matches either.
 	domStar, dowStar bool
+	rec              recurrence // every N weeks or the Nth weekday of a month (schedule_every.go)
 }
 
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
@@ -36,6 +37,9 @@ var weekdays = map[string]int{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, 
 // ParseSchedule parses spec; the error says what is wrong.
 func ParseSchedule(spec string) (Schedule, error) {
 	spec = strings.TrimSpace(spec)
+	if isEvery(spec) {
+		return parseEvery(spec)
+	}
 	if strings.Count(spec, " ") >= 4 {
 		return parseCron(spec)
 	}
@@ -148,7 +152,7 @@ func (s Schedule) Period(t time.Time, loc *time.Location) string {
 }
 
 func (s Schedule) dayMatches(d time.Time) bool {
-	if s.month&(1<<uint(d.Month())) == 0 {
+	if s.month&(1<<uint(d.Month())) == 0 || !s.rec.matches(d) {
 		return false
 	}
 	domOK := s.dom&(1<<uint(d.Day())) != 0

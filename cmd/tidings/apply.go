@@ -44,6 +44,9 @@ New members get one welcome email.`,
 			if err != nil {
 				return fmt.Errorf("apply %s: %w", a.configPath, err)
 			}
+			if _, err := db.SyncOneOnOnes(cmd.Context(), cfg.OneOnOneSpecs()); err != nil {
+				return fmt.Errorf("apply %s: %w", a.configPath, err)
+			}
 			printChanges(a, ch)
 			return queueWelcomes(cmd.Context(), a, cfg, db)
 		},

@@ -85,6 +85,7 @@ type TeamConfig struct {
 	Members        []MemberConfig     `yaml:"members"`
 	CheckIns       []CheckInConfig    `yaml:"checkins"`
 	OKRs           []OKRQuarterConfig `yaml:"okrs"`
+	OneOnOnes      []OneOnOneConfig   `yaml:"one_on_ones"`
 	Holidays       []string           `yaml:"holidays"`     // days without check-ins, YYYY-MM-DD
 	HolidaysICS    string             `yaml:"holidays_ics"` // an iCalendar file of such days
 
@@ -465,6 +466,9 @@ func (c *Config) validateTeam(t *TeamConfig, at []any, all map[string]MemberConf
 		}
 	}
 	if err := c.validateOKRs(t, at); err != nil {
+		return err
+	}
+	if err := c.validateOneOnOnes(t, at); err != nil {
 		return err
 	}
 	return c.validateHolidays(t, at)

@@ -182,6 +182,9 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 		DistrustTokens: !s.Auth.TokenIsProof, LookupTXT: d.cfg.lookupTXT(d.now),
 		Logger: d.log, Registerer: d.reg, Now: d.now,
 	}
+	if o.OneOnOnes, err = d.oneOnOnes(); err != nil {
+		return inbound.Options{}, err
+	}
 	if s.TLS.CertFile != "" {
 		cert, err := tls.LoadX509KeyPair(s.TLS.CertFile, s.TLS.KeyFile)
 		if err != nil {

@@ -57,6 +57,10 @@ func forbidden(pkg, dep string) string {
 		return "digest never imports mail (it declares its own Sender)"
 	case pkg == "mail/ask" && (dep == "mail/inbound" || dep == "mail/outbound" || dep == "mail/meeting"):
 		return "mail/ask imports only store, templates, mail and mail/reply"
+	case pkg == "mail/oneonone" && dep != "mail" && dep != "mail/reply" && top(dep) == "mail":
+		return "mail/oneonone reads replies with mail/reply and queues through its own Mailer"
+	case top(pkg) == "mail" && pkg != "mail/oneonone" && dep == "mail/oneonone":
+		return "one-on-one content stays in mail/oneonone (inbound calls it through an interface)"
 	case top(pkg) != "cmd" && top(dep) == "cmd":
 		return "nothing imports cmd"
 	}
@@ -72,6 +76,8 @@ func TestForbiddenRules(t *testing.T) {
 		{"digest", "mail", true}, {"digest", "mail/outbound", true}, {"mail/inbound", "store", false},
 		{"digest", "store", false}, {"cmd/tidings", "digest", false}, {"mail/inbound", "mail/reply", false},
 		{"mail/ask", "mail/outbound", true}, {"mail/ask", "mail/inbound", true}, {"mail/ask", "mail/reply", false},
+		{"mail/oneonone", "mail/outbound", true}, {"mail/inbound", "mail/oneonone", true}, {"mail/oneonone", "mail/reply", false},
+		{"cmd/tidings", "mail/oneonone", false},
 	} {
 		if got := forbidden(c.pkg, c.dep) != ""; got != c.bad {
 			t.Errorf("forbidden(%s, %s) = %v, want %v", c.pkg, c.dep, got, c.bad)

@@ -25,7 +25,7 @@ func newParseCmd() *cobra.Command {
 	var multiple bool
 	var okr *okrParseFlags
 	cmd := &cobra.Command{
-		Use:   "parse [--checkin daily|weekly|ask|FILE.yaml] [--rcpt ADDR] [FILE|-]",
+		Use:   "parse [--checkin daily|weekly|okr|one-on-one|ask|FILE.yaml] [--rcpt ADDR] [FILE|-]",
 		Short: "Parse one email (reply, forward, bounce…) and print it as JSON",
 		Long: `Parse reads one RFC 5322 message from FILE (or standard input) and prints
 what Tidings understands of it as one JSON object: its kind, the new text,
@@ -61,10 +61,13 @@ did not). See docs/reply-understanding.md.`,
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetEscapeHTML(false)
 			enc.SetIndent("", "  ")
+			if isOneOnOne(checkin) {
+				return enc.Encode(oneOnOneParse{Message: msg, OneOnOne: reply.ReadOneOnOne(msg, time.Local)})
+			}
 			return enc.Encode(msg)
 		},
 	}
-	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, okr (key results), or a YAML file with questions: [{key, text, aliases}]")
+	cmd.Flags().StringVar(&checkin, "checkin", "daily", "questions: daily, weekly, okr (key results), one-on-one, ask, or a YAML file with questions: [{key, text, aliases}]")
 	okr = addOKRParseFlags(cmd)
 	cmd.Flags().StringVar(&rcpt, "rcpt", "", "envelope recipient (default: the To header)")
 	cmd.Flags().StringVar(&choices, "choices", "", "with --checkin ask: the ask's choices, comma-separated, to read the message as a vote")
@@ -77,6 +80,8 @@ func loadCheckin(name string) ([]reply.Question, error) {
 	switch name {
 	case "", "daily":
 		return reply.Daily(), nil
+	case "one-on-one", "oneonone", "1on1":
+		return reply.OneOnOneQuestions(), nil
 	case "weekly":
 		return reply.Weekly(), nil
 	}

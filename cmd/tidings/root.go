@@ -51,6 +51,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newHealthcheckCmd(a),
 		newOKRsCmd(a),
 		newMembersCmd(a),
+		newOneOnOnesCmd(a),
 	)
 	return root, a
 }

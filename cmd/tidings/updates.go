@@ -21,6 +21,7 @@ func newUpdatesCmd(a *app) *cobra.Command {
 
 func newUpdatesListCmd(a *app) *cobra.Command {
 	var team, since, format string
+	var oneOnOnes bool
 	cmd := &cobra.Command{
 		Use:   "list [--team T] [--since YYYY-MM-DD] [--format text|json]",
 		Short: "List stored updates with their answers, oldest first",
@@ -28,6 +29,9 @@ func newUpdatesListCmd(a *app) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
 				return &exitError{code: exUsage, msg: "--format must be text or json"}
+			}
+			if oneOnOnes && format != "text" {
+				return &exitError{code: exUsage, msg: "--one-on-ones prints text only"}
 			}
 			var f store.UpdateFilter
 			if since != "" {
@@ -57,12 +61,16 @@ func newUpdatesListCmd(a *app) *cobra.Command {
 				return writeUpdatesJSON(cmd.OutOrStdout(), ups)
 			}
 			writeUpdatesText(cmd.OutOrStdout(), ups)
+			if oneOnOnes {
+				return writeOneOnOneUpdates(cmd.Context(), cmd.OutOrStdout(), db, team)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&team, "team", "", "only this team (slug)")
 	cmd.Flags().StringVar(&since, "since", "", "only updates answered on or after this date (UTC)")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	cmd.Flags().BoolVar(&oneOnOnes, "one-on-ones", false, "also print every pair's 1:1 answers (private to each pair; text format only)")
 	return cmd
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/tidings-app/tidings/mail/ask"
 	"github.com/tidings-app/tidings/mail/inbound"
 	"github.com/tidings-app/tidings/mail/okr"
+	"github.com/tidings-app/tidings/mail/oneonone"
 	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/store"
 )
@@ -93,6 +94,12 @@ func (s *services) newJobs() error {
 	sweep := inbound.NewSweepWorker(s.db, inbound.SweepOptions{Every: time.Duration(d.cfg.Server.Jobs.SweepEvery), Logger: s.log})
 	river.AddWorker(workers, sweep)
 	periodic = append(periodic, sweep.PeriodicJobs()...)
+	ones, err := d.oneOnOnes()
+	if err != nil {
+		return err
+	}
+	river.AddWorker(workers, oneonone.NewWorker(ones, d.now))
+	periodic = append(periodic, oneonone.PeriodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		// server.workers trades receiving speed during a burst against how
 		// fast the burst is applied: processing a reply costs CPU that the
@@ -128,6 +135,9 @@ func pollInterval(db *store.DB) time.Duration {
 func (s *services) apply(ctx context.Context, cfg *Config) error {
 	ch, err := s.db.Sync(ctx, cfg.Specs())
 	if err != nil {
+		return fmt.Errorf("apply: %w", err)
+	}
+	if _, err := s.db.SyncOneOnOnes(ctx, cfg.OneOnOneSpecs()); err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
 	if !ch.Empty() {

@@ -33,6 +33,12 @@ func (j *job) apply(ctx context.Context) (status, reason string, err error) {
 	}
 	switch j.rcpt.Kind {
 	case mail.RcptReply:
+		if entryID, ok := store.IsOneOnOneRef(j.rcpt.ID); ok && j.p.opts.OneOnOnes != nil {
+			if j.p.opts.RequireDMARC && !j.auth.dmarcPass() {
+				return store.InboundQuarantined, "DMARC did not pass: " + j.auth.DMARC, nil
+			}
+			return j.p.opts.OneOnOnes.ApplyReply(ctx, j.tx, j.in, entryID)
+		}
 		status, reason, err := j.applyReply(ctx)
 		if j.from != nil {
 			reason += "; sent to the From address, prompt found by reference"

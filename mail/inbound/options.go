@@ -28,6 +28,13 @@ type MeetingFiler interface {
 	ApplyCommands(ctx context.Context, tx *store.DB, memberID int64, msg *reply.Message) (reason string, err error)
 }
 
+// OneOnOneApplier applies replies to one-on-one emails, whose reply
+// tokens carry IDs above store.OneOnOneTokenBase. mail/oneonone
+// implements it.
+type OneOnOneApplier interface {
+	ApplyReply(ctx context.Context, tx *store.DB, in *store.InboundMessage, entryID int64) (status, reason string, err error)
+}
+
 // Defaults for the zero values of Options.
 const (
 	DefaultMaxMessageBytes = 25 << 20
@@ -74,6 +81,8 @@ type Options struct {
 	Asks AskHandler
 	// OKR files replies to key-result prompts; nil ignores them.
 	OKR OKRFiler
+	// OneOnOnes applies replies to one-on-one emails; nil ignores them.
+	OneOnOnes OneOnOneApplier
 	// Composer renders the reply to a member's "help" (the list of
 	// commands), queued with store.QueueOutbound; nil answers nothing and
 	// only notes the request in the message's reason.
