@@ -190,8 +190,10 @@ func membershipE2E(t *testing.T, dir string) {
 	example, _ := os.ReadFile("../../examples/tidings.yaml")
 	cfg := strings.Replace(string(example), `    digest: { schedule: "fri 17:00" }`,
 		"    digest: { schedule: \"fri 17:00\" }\n    holidays: ["+thu+"]", 1)
-	cfg = strings.Replace(cfg, "  # auth: { trusted_authserv_id: mx.example.com, require_dmarc: false }",
-		"  auth: { trusted_authserv_id: mx.example.com }", 1)
+	cfg = regexp.MustCompile(`(?m)^  # auth: \{.*$`).ReplaceAllString(cfg, "  auth: { trusted_authserv_id: mx.example.com }")
+	if !strings.Contains(cfg, "  auth: { trusted_authserv_id") {
+		t.Fatal("the example configuration has no commented auth line to enable")
+	}
 	path := filepath.Join(dir, "tidings.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)

@@ -82,6 +82,12 @@ func TestMembersCommands(t *testing.T) {
 }
 
 func TestNoConfigIsAnError(t *testing.T) {
+	// TestMain turns DNS off through TIDINGS_AUTH_DNS, which would count
+	// as configuration from the environment.
+	if v, ok := os.LookupEnv("TIDINGS_AUTH_DNS"); ok {
+		os.Unsetenv("TIDINGS_AUTH_DNS")
+		t.Cleanup(func() { os.Setenv("TIDINGS_AUTH_DNS", v) })
+	}
 	dir := t.TempDir()
 	wd, _ := os.Getwd()
 	t.Cleanup(func() { os.Chdir(wd) })

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tidings-app/tidings/store"
@@ -34,6 +35,16 @@ func (j *job) applyCommands(ctx context.Context) ([]string, error) {
 		case "resume", "subscribe", "timezone", "prompt_at", "days", "digest":
 			notes = append(notes, j.memberCommand(c, &mc))
 		case "unsubscribe":
+			// In answer to a check-in's prompt (the List-Unsubscribe
+			// mailto, or a reply) it stops that check-in only; "unsubscribe
+			// all" and mail without a prompt stop everything.
+			if c.Text != "all" && j.target.Prompt.ID != 0 && j.target.CheckIn.ID != 0 {
+				if _, err := j.tx.OptOut(ctx, j.target.Member.ID, store.OptoutPrompts, j.target.CheckIn.ID, store.ActorEmail); err != nil {
+					return nil, err
+				}
+				notes = append(notes, fmt.Sprintf("unsubscribed from the %s prompts (\"unsubscribe all\" stops every email)", j.target.CheckIn.Name))
+				continue
+			}
 			yes := true
 			ch.Unsubscribed = &yes
 			notes = append(notes, "unsubscribed")

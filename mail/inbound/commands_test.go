@@ -32,9 +32,13 @@ func TestMailtoUnsubscribe(t *testing.T) {
 		if in.Status != store.InboundApplied || in.Kind != "command" || !strings.Contains(in.Reason, "unsubscribed") {
 			t.Fatalf("mailto unsubscribe: status %q kind %q reason %q", in.Status, in.Kind, in.Reason)
 		}
+		// The List-Unsubscribe mailto of a prompt stops that check-in only.
 		m, err := db.MemberByID(ctx, f.ana.ID)
-		if err != nil || !m.Unsubscribed {
-			t.Fatalf("member after mailto unsubscribe = %+v, %v", m, err)
+		if err != nil || m.Unsubscribed {
+			t.Fatalf("member after mailto unsubscribe = %+v, %v; want only the check-in stopped", m, err)
+		}
+		if out, err := db.OptedOut(ctx, f.ana.ID, store.OptoutPrompts, f.prompt.CheckInID); err != nil || !out {
+			t.Fatalf("check-in opt-out after mailto unsubscribe = %v, %v", out, err)
 		}
 		if ups, _ := db.FindUpdates(ctx, store.UpdateFilter{}); len(ups) != 0 {
 			t.Errorf("unsubscribe became an update: %+v", ups)

@@ -25,7 +25,9 @@ each question or after headings such as "Yesterday:", "Today:" and
                          resume
   resume                 get check-ins again (also after unsubscribing)
   done: <action item>    close an action item from a meeting
-  unsubscribe            stop all email from Tidings
+  unsubscribe            in reply to a check-in: stop that check-in's
+                         prompts (elsewhere: all email)
+  unsubscribe all        stop all email from Tidings; also "stop everything"
   subscribe              undo "unsubscribe"; also "resubscribe"
 
 Your settings (yours override your team's defaults):

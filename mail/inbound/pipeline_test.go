@@ -136,8 +136,12 @@ func TestCommands(t *testing.T) {
 			t.Errorf("skip: prompt %q", rows[0].Status)
 		}
 		f.deliver(t, "ana@example.com", to, plainReply("ana@example.com", to, msgID(t, "c4"), "unsubscribe"))
+		if out, _ := db.OptedOut(ctx, member().ID, store.OptoutPrompts, f.prompt.CheckInID); !out || member().Unsubscribed {
+			t.Errorf("unsubscribe in answer to a prompt: check-in opted out %v, everything stopped %v; want only the check-in", out, member().Unsubscribed)
+		}
+		f.deliver(t, "ana@example.com", to, plainReply("ana@example.com", to, msgID(t, "c5"), "unsubscribe all"))
 		if !member().Unsubscribed {
-			t.Error("unsubscribe not applied")
+			t.Error("unsubscribe all not applied")
 		}
 	})
 }

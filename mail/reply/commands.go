@@ -11,10 +11,12 @@ var (
 	reCmdAway   = regexp.MustCompile(`(?i)^(?:i'?m\s+|i\s+am\s+)?(?:ooo|out\s+of\s+(?:the\s+)?office|on\s+vacation|on\s+holiday|on\s+holidays|on\s+leave|on\s+pto|pto|away|vacation|off)(?:\s+(?:until|till|til|through|thru|to|back)\s+(.+)|\s+for\s+(.+))?$`)
 	reCmdPause  = regexp.MustCompile(`(?i)^pause(?:\s+until\s+(.+)|\s+(?:for\s+)?(.+))?$`)
 	reCmdResume = regexp.MustCompile(`(?i)^(?:resume|unpause|i'?m\s+back|back)$`)
-	reCmdUnsub  = regexp.MustCompile(`(?i)^(?:unsubscribe|stop\s+emails|remove\s+me)$`)
-	reCmdHelp   = regexp.MustCompile(`(?i)^(?:help|commands|\?)$`)
-	reCmdDone   = regexp.MustCompile(`(?i)^done\s*[:：]\s*(.+)$`)
-	reBullet    = regexp.MustCompile(`^\s*(?:[-*•+]\s+|\d{1,2}[.)]\s+)`)
+	reCmdUnsub  = regexp.MustCompile(`(?i)^unsubscribe$`)
+	// reCmdUnsubAll stops every email, whatever it answers.
+	reCmdUnsubAll = regexp.MustCompile(`(?i)^(?:unsubscribe\s+(?:all|everything|from\s+everything)|stop\s+(?:all\s+)?emails|stop\s+everything|remove\s+me)$`)
+	reCmdHelp     = regexp.MustCompile(`(?i)^(?:help|commands|\?)$`)
+	reCmdDone     = regexp.MustCompile(`(?i)^done\s*[:：]\s*(.+)$`)
+	reBullet      = regexp.MustCompile(`^\s*(?:[-*•+]\s+|\d{1,2}[.)]\s+)`)
 )
 
 // parseCommand reads one line as a command. Dates are read against ref;
@@ -30,6 +32,8 @@ func parseCommand(line string, ref time.Time, warn func(string)) (Command, bool)
 		return Command{Name: "resume"}, true
 	case reCmdUnsub.MatchString(bare):
 		return Command{Name: "unsubscribe"}, true
+	case reCmdUnsubAll.MatchString(bare):
+		return Command{Name: "unsubscribe", Text: "all"}, true
 	case reCmdHelp.MatchString(bare):
 		return Command{Name: "help"}, true
 	}
