@@ -39,7 +39,11 @@ func (a *app) logger() *slog.Logger {
 	if err := lvl.UnmarshalText([]byte(a.logLevel)); err != nil {
 		lvl = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl, ReplaceAttr: a.redactAttr}))
+	w := a.stderr
+	if w == nil {
+		w = os.Stderr
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl, ReplaceAttr: a.redactAttr}))
 }
 
 // loadConfig reads the --config file (TIDINGS_CONFIG, default tidings.yaml)

@@ -55,7 +55,7 @@ func TestAsksCommands(t *testing.T) {
 	if _, errs, code := run(t, ctx, "", "apply", "-f", "../../examples/tidings.yaml"); code != 0 {
 		t.Fatalf("apply: %s", errs)
 	}
-	_, db, err := (&app{configPath: "../../examples/tidings.yaml"}).load(ctx)
+	_, db, err := (&app{configPath: "../../examples/tidings.yaml", stderr: testLog{t}}).load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
