@@ -101,7 +101,7 @@ func merge(qs []store.Question, cur *store.Update, given []store.Answer, newBloc
 	oldBlockerKept := false
 	for _, a := range cur.Answers {
 		if add || !slices.ContainsFunc(given, func(g store.Answer) bool { return g.Key == a.Key }) {
-			oldBlockerKept = oldBlockerKept || isBlockerKey(a.Key)
+			oldBlockerKept = oldBlockerKept || reply.IsBlockerKey(a.Key)
 		}
 		if !slices.ContainsFunc(given, func(g store.Answer) bool { return g.Key == a.Key }) {
 			kept = append(kept, a.Key)
@@ -128,16 +128,6 @@ func merge(qs []store.Question, cur *store.Update, given []store.Answer, newBloc
 		kept = []string{"nothing"}
 	}
 	return out, newBlocker || (cur.HasBlocker && oldBlockerKept), kept
-}
-
-// isBlockerKey reports the question keys whose answers decide
-// has_blocker; it mirrors mail/reply's list.
-func isBlockerKey(k string) bool {
-	switch k {
-	case "blockers", "blocker", "problems", "blocked", "impediments":
-		return true
-	}
-	return false
 }
 
 // guessed reports whether the parser filed the reply's text without any

@@ -19,8 +19,12 @@ func Weekly() []Question {
 }
 
 // isBlockerKey reports whether answers to this question are about blockers.
-func isBlockerKey(q Question) bool {
-	switch q.Key {
+func isBlockerKey(q Question) bool { return IsBlockerKey(q.Key) }
+
+// IsBlockerKey reports whether answers to the question with this key decide
+// whether an update has an open blocker ("blockers", "problems", …).
+func IsBlockerKey(key string) bool {
+	switch key {
 	case "blockers", "blocker", "problems", "blocked", "impediments":
 		return true
 	}
