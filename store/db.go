@@ -15,7 +15,6 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -44,24 +43,34 @@ type DB struct {
 	jobs     *river.Client[*sql.Tx] // insert-only client
 	listen   *pgxpool.Pool          // PostgreSQL: connections for River's LISTEN
 	now      func() time.Time
+	version  string // the schema version this binary migrates to (schemaversion.go)
 }
 
 // Options tunes Open; the zero value is fine.
 type Options struct {
 	// Now is the clock used for timestamps set by the store (default time.Now).
 	Now func() time.Time
-	// MaxOpenConns caps PostgreSQL connections (default 20). SQLite always
+	// MaxOpenConns caps PostgreSQL connections (default 20, at least 2). SQLite always
 	// uses one connection, as River recommends.
 	MaxOpenConns int
 	// OnQuery, when set, is called after each statement the store runs
 	// through gorm with the statement's SQL, its arguments inlined (for
 	// tests that EXPLAIN what the code runs; see query_hook.go).
 	OnQuery func(sql string)
+	// ForceMigrate runs the migrations even when the database records this
+	// binary's schema version (`tidings migrate`). Without it, Open
+	// migrates only a database that does not record SchemaVersion.
+	ForceMigrate bool
+	// OnMigrate, when set, is called with the schema version after Open
+	// ran (and committed) the migrations; tests count migrations with it.
+	OnMigrate func(version string)
 }
 
 // Open connects to the database named by dsn and migrates it, River's
-// tables included. A dsn starting with postgres:// or postgresql:// opens
-// PostgreSQL; anything else is the path of an SQLite file, created if
+// tables included, unless it records this binary's schema version
+// (SchemaVersion): then it runs no migration. Instances opening one
+// database at once migrate it once. A dsn starting with postgres:// or
+// postgresql:// opens PostgreSQL; anything else is the path of an SQLite file, created if
 // missing. An unreachable database gives an error wrapping ErrUnavailable.
 // The error's text never holds dsn's password, even when a driver echoes
 // the connection string.
@@ -101,6 +110,7 @@ func open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		if n <= 0 {
 			n = 20
 		}
+		n = max(n, 2) // migrate holds one for its lock while it migrates on another
 		db.sql.SetMaxOpenConns(n)
 		db.sql.SetMaxIdleConns(n)
 		if db.listen, err = listenerPool(ctx, dsn); err != nil {
@@ -112,7 +122,7 @@ func open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.sql.SetMaxOpenConns(1)
 		db.driver = riversqlite.New(db.sql)
 	}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, opts.ForceMigrate, opts.OnMigrate); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -163,26 +173,6 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "cache_size(-32768)") // 32 MiB: batches of messages fit
 	q.Add("_txlock", "immediate")
 	return path + "?" + q.Encode()
-}
-
-func (db *DB) migrate(ctx context.Context) error {
-	if err := db.sql.PingContext(ctx); err != nil {
-		return fmt.Errorf("store: open: %w: %w", ErrUnavailable, err)
-	}
-	if err := db.gorm.WithContext(ctx).AutoMigrate(models()...); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	if err := db.migrateScheduleIndexes(ctx); err != nil {
-		return err
-	}
-	m, err := rivermigrate.New(db.driver, nil)
-	if err != nil {
-		return fmt.Errorf("store: job migrations: %w", err)
-	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("store: job migrations: %w", err)
-	}
-	return nil
 }
 
 // Close closes the database. Call it last, after workers have stopped.

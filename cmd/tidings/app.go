@@ -67,7 +67,12 @@ func (a *app) loadConfig() (*Config, error) {
 // openStore opens the configured database. An unreachable database is an
 // exitError with EX_TEMPFAIL.
 func (a *app) openStore(ctx context.Context, cfg *Config) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.Server.Database, store.Options{})
+	return a.openStoreWith(ctx, cfg, store.Options{})
+}
+
+// openStoreWith is openStore with store options (`tidings migrate`).
+func (a *app) openStoreWith(ctx context.Context, cfg *Config, opts store.Options) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.Server.Database, opts)
 	if err != nil {
 		return nil, &exitError{code: exTempFail, msg: a.redact(fmt.Sprintf("database %s: %v", cfg.redactedDatabase(), err))}
 	}
