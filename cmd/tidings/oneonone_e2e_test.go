@@ -70,10 +70,9 @@ func TestOneOnOneTwoMonths(t *testing.T) {
 			}
 			s := newSim(t, b.Name, at("2026-12-01T00:00:00Z"), false)
 			twoMonths(t, s)
-			// Each CLI run opens the store and runs the migrations, which
-			// take seconds on PostgreSQL: the CLI outputs, which read
-			// through the same queries on both, are searched on SQLite.
-			if leaks, found := privacyLeaks(t, s, b.Name == "sqlite"); len(leaks) > 0 || found == 0 {
+			// Every CLI output is searched on both backends: the CLI runs
+			// no migration on a store that records its schema version.
+			if leaks, found := privacyLeaks(t, s); len(leaks) > 0 || found == 0 {
 				t.Errorf("private text found %d times where allowed; leaks:\n%s", found, strings.Join(leaks, "\n"))
 			}
 			if b.Name == "sqlite" {
@@ -190,7 +189,7 @@ func twoMonths(t *testing.T, s *sim) {
 // not scoped to the pair for the marker. An email may carry it only when
 // it is a one-on-one email to Ben or Ana; found counts those, so a search
 // that cannot see the marker fails the test too.
-func privacyLeaks(t *testing.T, s *sim, withCLI bool) (leaks []string, found int) {
+func privacyLeaks(t *testing.T, s *sim) (leaks []string, found int) {
 	t.Helper()
 	ctx := context.Background()
 	rows, err := s.db.FindOutbound(ctx, store.OutboundFilter{Limit: 100000})
@@ -219,9 +218,6 @@ func privacyLeaks(t *testing.T, s *sim, withCLI bool) (leaks []string, found int
 		if kinds[k] == 0 {
 			t.Errorf("the simulated month sent no %s email: the search proves nothing about it (kinds %v)", k, kinds)
 		}
-	}
-	if !withCLI {
-		return leaks, found
 	}
 	outputs := map[string]string{
 		"updates list":            s.cli("updates", "list"),
@@ -265,7 +261,7 @@ func TestOneOnOnePrivacyCheckCatchesALeak(t *testing.T) {
 	s.reply("ana@example.com", "Ana Lima", s.last("ana@example.com", "What do you want to talk about with"),
 		"Mood: 4\n\nTopics:\n- "+marker+" promotion path")
 	s.runUntil(at("2026-12-11T17:00:00Z")) // the digest went at 17:00 Berlin
-	leaks, _ := privacyLeaks(t, s, true)
+	leaks, _ := privacyLeaks(t, s)
 	joined := strings.Join(leaks, "\n")
 	mustContain(t, "leaks reported", joined, "email digest to cy@example.com", "delivered to Cy", "CLI updates list")
 }
