@@ -31,13 +31,8 @@ func newAsksListCmd(a *app) *cobra.Command {
 		Use:   "list [--team T]",
 		Short: "List asks and FYIs, newest first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			var f store.AskFilter
 			if team != "" {
 				t, err := db.FindTeam(ctx, team)
@@ -72,31 +67,32 @@ func newAsksListCmd(a *app) *cobra.Command {
 			}
 			tw.Flush()
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&team, "team", "", "only this team (slug)")
 	return cmd
 }
 
 func newAsksShowCmd(a *app) *cobra.Command {
+	var id int64
 	return &cobra.Command{
-		Use:   "show ID",
-		Short: "Show one ask: question, choices, counts, comments and who has not answered",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil {
-				return &exitError{code: exUsage, msg: fmt.Sprintf("ask ID %q: want a number", args[0])}
-			}
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return showAsk(ctx, cmd.OutOrStdout(), db, id)
-		},
+		Use:     "show ID",
+		Short:   "Show one ask: question, choices, counts, comments and who has not answered",
+		Args:    cobra.ExactArgs(1),
+		PreRunE: func(_ *cobra.Command, args []string) (err error) { id, err = askID(args[0]); return err },
+		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
+			return showAsk(cmd.Context(), cmd.OutOrStdout(), db, id)
+		}),
 	}
+}
+
+// askID reads an ask's ID argument; not a number is EX_USAGE.
+func askID(arg string) (int64, error) {
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil {
+		return 0, &exitError{code: exUsage, msg: fmt.Sprintf("ask ID %q: want a number", arg)}
+	}
+	return id, nil
 }
 
 // showAsk prints an ask. For an anonymous ask it never pairs a member with
@@ -196,9 +192,9 @@ func newAsksCloseCmd(a *app) *cobra.Command {
 		Short: "Close an open ask now and send the results to the asker and the team",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
+			id, err := askID(args[0])
 			if err != nil {
-				return &exitError{code: exUsage, msg: fmt.Sprintf("ask ID %q: want a number", args[0])}
+				return err
 			}
 			now, err := parseNow(at)
 			if err != nil {
@@ -247,48 +243,31 @@ whose deadline has passed. Running it again sends nothing twice.`,
 	return cmd
 }
 
-func parseNow(at string) (time.Time, error) {
-	if at == "" {
-		return time.Now(), nil
-	}
-	t, err := time.Parse(time.RFC3339, at)
-	if err != nil {
-		return t, &exitError{code: exUsage, msg: "--now: want RFC 3339, e.g. 2026-11-24T09:00:00-03:00"}
-	}
-	return t, nil
-}
+func parseNow(at string) (time.Time, error) { return parseNowFlag(at, "2026-11-24T09:00:00-03:00") }
 
 // asksRun runs fn with the ask service at now, then delivers what it
 // queued (results, reminders) and prints fn's summary.
 func (a *app) asksRun(ctx context.Context, now time.Time, fn func(context.Context, *ask.Service, *store.DB) (string, error)) error {
-	d, err := a.openDeps(ctx, func() time.Time { return now })
-	if err != nil {
-		return err
-	}
-	defer d.db.Close()
-	s, err := d.asks()
-	if err != nil {
-		return err
-	}
-	msg, err := fn(ctx, s, d.db)
-	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
+	return a.withDelivery(ctx, now, func(d *deps, del *outbound.Deliverer) error {
+		s, err := d.asks()
+		if err != nil {
 			return err
 		}
-		return &exitError{code: exTempFail, msg: err.Error()}
-	}
-	del, err := d.deliverer()
-	if err != nil {
-		return err
-	}
-	defer del.Close()
-	res, err := del.Flush(ctx)
-	fmt.Fprintf(a.stdout, "%s; sent %d, deferred %d, failed %d\n", msg, res.Sent, res.Deferred, res.Failed)
-	if err != nil {
-		return &exitError{code: exTempFail, msg: err.Error()}
-	}
-	return nil
+		msg, err := fn(ctx, s, d.db)
+		if err != nil {
+			var ee *exitError
+			if errors.As(err, &ee) {
+				return err
+			}
+			return &exitError{code: exTempFail, msg: err.Error()}
+		}
+		res, err := del.Flush(ctx)
+		fmt.Fprintf(a.stdout, "%s; sent %d, deferred %d, failed %d\n", msg, res.Sent, res.Deferred, res.Failed)
+		if err != nil {
+			return &exitError{code: exTempFail, msg: err.Error()}
+		}
+		return nil
+	})
 }
 
 // asks returns the ask service, which queues through the composer.

@@ -28,13 +28,8 @@ func newMeetingsListCmd(a *app) *cobra.Command {
 		Use:   "list [--team T]",
 		Short: "List meeting notes, newest meeting first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			var f store.MeetingNoteFilter
 			if team != "" {
 				t, err := db.FindTeam(ctx, team)
@@ -49,7 +44,7 @@ func newMeetingsListCmd(a *app) *cobra.Command {
 			}
 			writeMeetingList(cmd.OutOrStdout(), notes)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&team, "team", "", "only this team (slug)")
 	return cmd
@@ -70,29 +65,26 @@ func writeMeetingList(w io.Writer, notes []store.MeetingNoteSummary) {
 }
 
 func newMeetingsShowCmd(a *app) *cobra.Command {
+	var id int64
 	return &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one meeting note with its decisions and action items",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil {
+		PreRunE: func(_ *cobra.Command, args []string) (err error) {
+			if id, err = strconv.ParseInt(args[0], 10, 64); err != nil {
 				return &exitError{code: exUsage, msg: "ID must be a number"}
 			}
-			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			err = showMeeting(ctx, cmd.OutOrStdout(), db, id)
+			return nil
+		},
+		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
+			err := showMeeting(cmd.Context(), cmd.OutOrStdout(), db, id)
 			if errors.Is(err, store.ErrNotFound) {
 				return &exitError{code: exNoUser, msg: fmt.Sprintf("no meeting note %d", id)}
 			} else if err != nil {
 				return &exitError{code: exTempFail, msg: err.Error()}
 			}
 			return nil
-		},
+		}),
 	}
 }
 

@@ -36,17 +36,10 @@ unsubscribed from prompts or digests and when and how, suppressed after a
 bounce with the bounce text), the last answer, and the response rate over
 the last four weeks (answered of the prompts whose window closed; excused
 ones such as holidays and away days are not counted).`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
+		Args:    cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error { return checkFormat(format) },
+		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			if err := checkTeam(ctx, db, team); err != nil {
 				return err
 			}
@@ -64,7 +57,7 @@ ones such as holidays and away days are not counted).`,
 			}
 			writeRoster(cmd.OutOrStdout(), views)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&team, "team", "", "only this team (slug)")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
@@ -74,19 +67,12 @@ ones such as holidays and away days are not counted).`,
 func newMembersShowCmd(a *app) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "show EMAIL [--format text|json]",
-		Short: "Show a member's state, settings (and which are in force) and history",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
+		Use:     "show EMAIL [--format text|json]",
+		Short:   "Show a member's state, settings (and which are in force) and history",
+		Args:    cobra.ExactArgs(1),
+		PreRunE: func(*cobra.Command, []string) error { return checkFormat(format) },
+		RunE: a.withStore(func(cmd *cobra.Command, args []string, db *store.DB) error {
 			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			now := a.clock()()
 			e, err := db.RosterOf(ctx, args[0], now)
 			if errors.Is(err, store.ErrNotFound) {
@@ -101,7 +87,7 @@ func newMembersShowCmd(a *app) *cobra.Command {
 			}
 			writeMember(cmd.OutOrStdout(), v)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd

@@ -121,19 +121,17 @@ func newLeadCmd(a *app, lc leadCommand) *cobra.Command {
 		Use:   use,
 		Short: lc.short,
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		PreRunE: func(*cobra.Command, []string) error {
 			if until != "" && lc.until == "" {
 				return &exitError{code: exUsage, msg: "--until does not apply to " + lc.name}
 			}
 			if until == "" && lc.until == "required" {
 				return &exitError{code: exUsage, msg: lc.name + " needs --until YYYY-MM-DD (the last day away)"}
 			}
+			return nil
+		},
+		RunE: a.withStore(func(cmd *cobra.Command, args []string, db *store.DB) error {
 			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			l, err := leadTargetOf(ctx, db, args[0], team, until, a.clock()())
 			if err != nil {
 				return err
@@ -148,7 +146,7 @@ func newLeadCmd(a *app, lc leadCommand) *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s; recorded in their history\n", l.m.Email, done)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&team, "team", "", "the team (the member must be in it)")
 	if lc.until != "" {

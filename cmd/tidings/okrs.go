@@ -32,14 +32,19 @@ func (f *okrFlags) add(cmd *cobra.Command) {
 }
 
 func (f *okrFlags) clock() (time.Time, error) {
-	if f.now == "" {
-		return time.Now(), nil
+	return parseNowFlag(f.now, "2027-02-12T11:00:00-05:00")
+}
+
+// run returns a RunE that reads --now, then runs fn with the store open
+// (a.withStore) and the time --now names.
+func (f *okrFlags) run(a *app, fn func(cmd *cobra.Command, args []string, db *store.DB, now time.Time) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		now, err := f.clock()
+		if err != nil {
+			return err
+		}
+		return a.withStore(func(cmd *cobra.Command, args []string, db *store.DB) error { return fn(cmd, args, db, now) })(cmd, args)
 	}
-	t, err := time.Parse(time.RFC3339, f.now)
-	if err != nil {
-		return time.Time{}, &exitError{code: exUsage, msg: "--now: want RFC 3339, e.g. 2027-02-12T11:00:00-05:00"}
-	}
-	return t, nil
 }
 
 // sets loads the OKRs of the --team (else every team) for --quarter (else
@@ -87,17 +92,8 @@ func newOKRsListCmd(a *app) *cobra.Command {
 		Use:   "list [--team T] [--quarter Q]",
 		Short: "List objectives and key results with their latest value, expected value and status",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			now, err := f.clock()
-			if err != nil {
-				return err
-			}
+		RunE: f.run(a, func(cmd *cobra.Command, _ []string, db *store.DB, now time.Time) error {
 			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			sets, err := f.sets(ctx, db, now)
 			if err != nil {
 				return err
@@ -113,7 +109,7 @@ func newOKRsListCmd(a *app) *cobra.Command {
 				fmt.Fprintln(cmd.OutOrStdout(), "no OKRs for that quarter")
 			}
 			return nil
-		},
+		}),
 	}
 	f.add(cmd)
 	return cmd
@@ -188,17 +184,8 @@ func newOKRsShowCmd(a *app) *cobra.Command {
 		Use:   "show KEY [--team T] [--quarter Q]",
 		Short: "Show one key result with its history as a small text chart",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			now, err := f.clock()
-			if err != nil {
-				return err
-			}
+		RunE: f.run(a, func(cmd *cobra.Command, args []string, db *store.DB, now time.Time) error {
 			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			sets, err := f.sets(ctx, db, now)
 			if err != nil {
 				return err
@@ -227,7 +214,7 @@ func newOKRsShowCmd(a *app) *cobra.Command {
 				teams = append(teams, h.s.Team.Slug)
 			}
 			return &exitError{code: exUsage, msg: fmt.Sprintf("%s exists in several teams (%s): name one with --team", args[0], strings.Join(teams, ", "))}
-		},
+		}),
 	}
 	f.add(cmd)
 	return cmd

@@ -22,20 +22,14 @@ retrospective, starting from their last value with the same target. Key
 results nobody scored that were not done are listed as comments to decide
 on. Nothing is changed: paste it into the file and run tidings apply.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		PreRunE: func(*cobra.Command, []string) error {
 			if f.team == "" {
 				return &exitError{code: exUsage, msg: "--team is required"}
 			}
-			now, err := f.clock()
-			if err != nil {
-				return err
-			}
+			return nil
+		},
+		RunE: f.run(a, func(cmd *cobra.Command, _ []string, db *store.DB, now time.Time) error {
 			ctx := cmd.Context()
-			_, db, err := a.load(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
 			t, err := db.FindTeam(ctx, f.team)
 			if err != nil {
 				return &exitError{code: exUsage, msg: fmt.Sprintf("team %q: %v", f.team, err)}
@@ -67,7 +61,7 @@ on. Nothing is changed: paste it into the file and run tidings apply.`,
 				return &exitError{code: exTempFail, msg: err.Error()}
 			}
 			return writeNextQuarter(cmd.OutOrStdout(), set, retros)
-		},
+		}),
 	}
 	f.add(cmd)
 	return cmd

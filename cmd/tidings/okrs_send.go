@@ -21,26 +21,13 @@ check-in period listing their key results. It then delivers what is queued.
 Running it again for the same period sends nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := time.Now()
-			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
-				if err != nil {
-					return &exitError{code: exUsage, msg: "--now: want RFC 3339, e.g. 2027-02-12T11:00:00-05:00"}
-				}
-				now = t
-			}
-			ctx := cmd.Context()
-			d, err := a.openDeps(ctx, func() time.Time { return now })
+			now, err := parseNowFlag(at, "2027-02-12T11:00:00-05:00")
 			if err != nil {
 				return err
 			}
-			defer d.db.Close()
-			del, err := d.deliverer()
-			if err != nil {
-				return err
-			}
-			defer del.Close()
-			return a.okrsSend(ctx, d, del, now, false)
+			return a.withDelivery(cmd.Context(), now, func(d *deps, del *outbound.Deliverer) error {
+				return a.okrsSend(cmd.Context(), d, del, now, false)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&at, "now", "", "act as if the clock read this RFC 3339 time")

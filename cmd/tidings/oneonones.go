@@ -60,18 +60,13 @@ func newOneOnOnesListCmd(a *app) *cobra.Command {
 		Use:   "list [--team T]",
 		Short: "List the active pairs, their schedule and next meeting (no content)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, db, err := a.load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			ps, err := db.FindOneOnOnes(cmd.Context(), team)
 			if err != nil {
 				return &exitError{code: exTempFail, msg: err.Error()}
 			}
 			return writeOneOnOneList(cmd.Context(), cmd.OutOrStdout(), db, ps, a.clock()())
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&team, "team", "", "only this team (slug)")
 	return cmd
@@ -108,12 +103,7 @@ func newOneOnOnesShowCmd(a *app) *cobra.Command {
 		Use:   "show LEAD MEMBER",
 		Short: "Show a pair's history: dates, topics, notes, items and mood, as the lead sees it",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			_, db, err := a.load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		RunE: a.withStore(func(cmd *cobra.Command, args []string, db *store.DB) error {
 			p, err := db.OneOnOneOf(cmd.Context(), args[0], args[1])
 			if errors.Is(err, store.ErrNotFound) {
 				return &exitError{code: exUsage, msg: fmt.Sprintf("no one-on-one of %s with %s", args[0], args[1])}
@@ -122,7 +112,7 @@ func newOneOnOnesShowCmd(a *app) *cobra.Command {
 				return &exitError{code: exTempFail, msg: err.Error()}
 			}
 			return writeOneOnOneHistory(cmd.Context(), cmd.OutOrStdout(), db, p, p.LeadID)
-		},
+		}),
 	}
 }
 
@@ -214,39 +204,27 @@ func newOneOnOnesSendCmd(a *app) *cobra.Command {
 		Short: "Queue and deliver the one-on-one emails due now (or at --now), then exit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := time.Now()
-			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
+			now, err := parseNowFlag(at, "2026-12-06T15:00:00+01:00")
+			if err != nil {
+				return err
+			}
+			return a.withDelivery(cmd.Context(), now, func(d *deps, dl *outbound.Deliverer) error {
+				s, err := d.oneOnOnes()
 				if err != nil {
-					return &exitError{code: exUsage, msg: "--now: want RFC 3339, e.g. 2026-12-06T15:00:00+01:00"}
+					return err
 				}
-				now = t
-			}
-			d, err := a.openDeps(cmd.Context(), func() time.Time { return now })
-			if err != nil {
-				return err
-			}
-			defer d.db.Close()
-			s, err := d.oneOnOnes()
-			if err != nil {
-				return err
-			}
-			dl, err := d.deliverer()
-			if err != nil {
-				return err
-			}
-			defer dl.Close()
-			res, err := s.Tick(cmd.Context(), now)
-			if err != nil {
-				return &exitError{code: exTempFail, msg: err.Error()}
-			}
-			fr, err := dl.Flush(cmd.Context())
-			fmt.Fprintf(a.stdout, "queued %d prompts, %d agendas, %d feedback questions; sent %d, deferred %d, failed %d\n",
-				res.Prompts, res.Agendas, res.Feedback, fr.Sent, fr.Deferred, fr.Failed)
-			if err != nil {
-				return &exitError{code: exTempFail, msg: err.Error()}
-			}
-			return nil
+				res, err := s.Tick(cmd.Context(), now)
+				if err != nil {
+					return &exitError{code: exTempFail, msg: err.Error()}
+				}
+				fr, err := dl.Flush(cmd.Context())
+				fmt.Fprintf(a.stdout, "queued %d prompts, %d agendas, %d feedback questions; sent %d, deferred %d, failed %d\n",
+					res.Prompts, res.Agendas, res.Feedback, fr.Sent, fr.Deferred, fr.Failed)
+				if err != nil {
+					return &exitError{code: exTempFail, msg: err.Error()}
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&at, "now", "", "act as if the clock read this RFC 3339 time")

@@ -31,13 +31,9 @@ it queued (prompts, reminders) synchronously. Running it again for the same
 instant sends nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now := time.Now()
-			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
-				if err != nil {
-					return &exitError{code: exUsage, msg: "--now: want RFC 3339, e.g. 2026-11-24T09:00:00-03:00"}
-				}
-				now = t
+			now, err := parseNowFlag(at, "2026-11-24T09:00:00-03:00")
+			if err != nil {
+				return err
 			}
 			return a.promptsSend(cmd.Context(), now)
 		},
@@ -47,26 +43,18 @@ instant sends nothing.`,
 }
 
 func (a *app) promptsSend(ctx context.Context, now time.Time) error {
-	deps, err := a.openDeps(ctx, func() time.Time { return now })
-	if err != nil {
-		return err
-	}
-	defer deps.db.Close()
-	p, err := deps.prompter()
-	if err != nil {
-		return err
-	}
-	d, err := deps.deliverer()
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	sum, res, err := outbound.SendAndDeliver(ctx, p, d, now)
-	writeSendSummary(a.stdout, sum, res)
-	if err != nil {
-		return &exitError{code: exTempFail, msg: err.Error()}
-	}
-	return a.okrsSend(ctx, deps, d, now, true) // key-result check-ins (kind: okr)
+	return a.withDelivery(ctx, now, func(deps *deps, d *outbound.Deliverer) error {
+		p, err := deps.prompter()
+		if err != nil {
+			return err
+		}
+		sum, res, err := outbound.SendAndDeliver(ctx, p, d, now)
+		writeSendSummary(a.stdout, sum, res)
+		if err != nil {
+			return &exitError{code: exTempFail, msg: err.Error()}
+		}
+		return a.okrsSend(ctx, deps, d, now, true) // key-result check-ins (kind: okr)
+	})
 }
 
 func writeSendSummary(w io.Writer, sum outbound.Summary, res outbound.FlushResult) {
@@ -92,16 +80,11 @@ func newPromptsListCmd(a *app) *cobra.Command {
 		Use:   "list",
 		Short: "List prompts, newest first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkStatus(f.Status, store.PromptPending, store.PromptSent, store.PromptAnswered, store.PromptSkipped,
-				store.PromptExpired, store.PromptFailed); err != nil {
-				return err
-			}
-			_, db, err := a.load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
+		PreRunE: func(*cobra.Command, []string) error {
+			return checkStatus(f.Status, store.PromptPending, store.PromptSent, store.PromptAnswered, store.PromptSkipped,
+				store.PromptExpired, store.PromptFailed)
+		},
+		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			if err := checkTeam(cmd.Context(), db, f.Team); err != nil {
 				return err
 			}
@@ -111,7 +94,7 @@ func newPromptsListCmd(a *app) *cobra.Command {
 			}
 			writePromptList(a.stdout, rows)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&f.Team, "team", "", "only this team (slug)")
 	cmd.Flags().StringVar(&f.Status, "status", "", "only this status (pending, sent, answered, skipped, expired, failed)")
