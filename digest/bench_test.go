@@ -55,7 +55,7 @@ func benchTeam(b *testing.B, name string, n int, db *store.DB, teamID int64, set
 	ctx := context.Background()
 	data, err := db.LoadDigest(ctx, teamID, p.Start, p.End, p.End)
 	must(b, err)
-	d := digest.Build(data, p, p.End)
+	d := build(data, p, p.End)
 	b.Run(name+"/load", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := db.LoadDigest(ctx, teamID, p.Start, p.End, p.End); err != nil {
@@ -66,7 +66,7 @@ func benchTeam(b *testing.B, name string, n int, db *store.DB, teamID int64, set
 	})
 	b.Run(name+"/build", func(b *testing.B) {
 		for b.Loop() {
-			digest.Build(data, p, p.End)
+			build(data, p, p.End)
 		}
 		perMember(b, n)
 	})
@@ -76,7 +76,7 @@ func benchTeam(b *testing.B, name string, n int, db *store.DB, teamID int64, set
 			if err != nil {
 				b.Fatal(err)
 			}
-			digest.Build(data, p, p.End)
+			build(data, p, p.End)
 		}
 		perMember(b, n)
 	})

@@ -16,7 +16,7 @@ import (
 func TestDigestInBrowser(t *testing.T) {
 	browser := htmlcheck.Start(t)
 	p := weekPeriod(t)
-	d := digest.Build(realisticWeek(), p, p.End)
+	d := build(realisticWeek(), p, p.End)
 	r, err := digest.Render(defaultSet(t), d, "https://tidings.example.com/u/abc123")
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,15 @@ import (
 // now is the moment the digest is built (for overdue items and streaks);
 // nothing is read from the clock or the database.
 func Build(data *store.DigestData, p Period, now time.Time) Digest {
+	return BuildJudged(data, p, now, nil)
+}
+
+// BuildJudged is Build with the judge of answers filed before their
+// Negative verdict was recorded (see store.Answer.SaysNothing and
+// Options.Negative).
+func BuildJudged(data *store.DigestData, p Period, now time.Time, negative func(text string) bool) Digest {
 	b := newBuilder(data, p, now)
+	b.negative = negative
 	d := Digest{
 		TeamID: data.Team.ID, Team: data.Team.Name, TeamSlug: data.Team.Slug, Period: p,
 		Prompts: len(data.Prompts), Empty: len(b.updates) == 0,
@@ -42,6 +50,7 @@ type builder struct {
 	byMember map[int64][]store.Prompt // prompts of current members, by due
 	updates  map[int64]*store.Update  // by prompt ID
 	locs     map[int64]*time.Location // members' zones (the team's if unknown)
+	negative func(string) bool        // judge of answers with no recorded verdict
 }
 
 func newBuilder(data *store.DigestData, p Period, now time.Time) *builder {

@@ -50,7 +50,7 @@ func golden(t *testing.T, name, got string) {
 // them).
 func TestTeamWeekGolden(t *testing.T) {
 	p := teamWeekPeriod(t)
-	d := digest.Build(teamWeek(), p, p.End)
+	d := build(teamWeek(), p, p.End)
 	r, err := digest.RenderFor(defaultSet(t), d, mustLoc("Europe/Berlin"), "https://tidings.example.com/u/abc123")
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestTeamWeekGolden(t *testing.T) {
 // written above teamWeek.
 func TestTeamWeekHandCount(t *testing.T) {
 	p := teamWeekPeriod(t)
-	d := digest.Build(teamWeek(), p, p.End)
+	d := build(teamWeek(), p, p.End)
 	pt := d.Participation
 	if pt.Answered != 56 || pt.Missed != 4 || pt.Excused != 5 || pt.Open != 1 || pt.Expected != 60 || pt.Rate != 93 {
 		t.Errorf("team: answered %d missed %d excused %d open %d expected %d rate %d; want 56 4 5 1 60 93",
@@ -165,7 +165,7 @@ func TestRenderEscapesMemberHTML(t *testing.T) {
 	p := weekPeriod(t)
 	data := realisticWeek()
 	data.Notes[0].Title = `<img src="https://evil.example/x.png">Sync`
-	d := digest.Build(data, p, p.End)
+	d := build(data, p, p.End)
 	r, err := digest.Render(defaultSet(t), d, "")
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +193,7 @@ func TestTextWrapsAndKeepsAnswersWhole(t *testing.T) {
 	data := realisticWeek()
 	long := strings.Repeat("a long answer that keeps going ", 12) + "https://example.com/" + strings.Repeat("x", 90) + " end."
 	data.Updates[0].Answers[0].Text = long
-	r, err := digest.Render(defaultSet(t), digest.Build(data, p, p.End), "")
+	r, err := digest.Render(defaultSet(t), build(data, p, p.End), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestEmptyPeriodIsOneLine(t *testing.T) {
 	for i := range data.Prompts {
 		data.Prompts[i].Status = store.PromptExpired
 	}
-	d := digest.Build(data, p, p.End)
+	d := build(data, p, p.End)
 	r, err := digest.Render(defaultSet(t), d, "")
 	if err != nil {
 		t.Fatal(err)
@@ -253,7 +253,7 @@ func TestCarriedBlockers(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, b := range digest.Build(data, p, p.End).Blockers {
+	for _, b := range build(data, p, p.End).Blockers {
 		got = append(got, b.Who+": "+b.When())
 	}
 	want := []string{
@@ -274,7 +274,7 @@ func TestCarriedBlockers(t *testing.T) {
 // preheader, and dark-mode rules for the blocker highlight and the footer.
 func TestHTMLStructure(t *testing.T) {
 	p := teamWeekPeriod(t)
-	r, err := digest.Render(defaultSet(t), digest.Build(teamWeek(), p, p.End), "https://tidings.example.com/u/x")
+	r, err := digest.Render(defaultSet(t), build(teamWeek(), p, p.End), "https://tidings.example.com/u/x")
 	if err != nil {
 		t.Fatal(err)
 	}

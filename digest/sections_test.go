@@ -36,7 +36,7 @@ func TestDueDateIsACalendarDay(t *testing.T) {
 				{time.Date(2026, 12, 3, 23, 59, 0, 0, loc), false},
 				{time.Date(2026, 12, 4, 0, 1, 0, 0, loc), true},
 			} {
-				d := digest.Build(data, p, c.now)
+				d := build(data, p, c.now)
 				// The open item is listed once, under open items; the
 				// meeting counts it.
 				if len(d.OpenItems) != 1 || len(d.OpenItems[0].Items) != 1 || len(d.Meetings) != 1 || len(d.Meetings[0].Items) != 0 || d.Meetings[0].Open != 1 {
@@ -119,7 +119,7 @@ func TestNoReplyOnlyListsClosedPrompts(t *testing.T) {
 	}
 	slices.SortStableFunc(data.Members, func(a, b store.TeamMember) int { return strings.Compare(a.Name, b.Name) })
 
-	d := digest.Build(data, p, p.End)
+	d := build(data, p, p.End)
 	want := []digest.Absence{
 		{Name: "Dmitri Ivanov", Why: "away until 30 Nov"},
 		{Name: "Ivo Late"},

@@ -69,6 +69,11 @@ type Options struct {
 	TeamUnsubscribe func(teamID, memberID int64) string
 	Logger          *slog.Logger // default: discard
 	Now             func() time.Time
+	// Negative judges whether an answer filed before its Negative verdict
+	// was recorded says nothing ("none", "n/a"); cmd passes the reply
+	// parser's reply.IsNegative, the judge mail/inbound records verdicts
+	// with. nil: only blank answers are left out of such updates.
+	Negative func(text string) bool
 }
 
 // Service loads, builds, renders and sends digests.
@@ -132,7 +137,7 @@ func (s *Service) Load(ctx context.Context, teamID int64, p Period) (Digest, err
 	if err != nil {
 		return Digest{}, fmt.Errorf("digest: load: %w", err)
 	}
-	d := Build(data, p, s.opts.Now())
+	d := BuildJudged(data, p, s.opts.Now(), s.opts.Negative)
 	if d.OKR, err = LoadOKRSection(ctx, s.db, teamID, p); err != nil {
 		return Digest{}, err
 	}

@@ -11,7 +11,7 @@ import (
 // memberUpdates lays out each member's week as a compact block: the
 // blockers they reported, each run once with its span, then one entry per
 // local day merging the answers of every check-in due that day. Empty and
-// negative answers are left out (see Negative); a member left with
+// negative answers are left out (store.Answer.SaysNothing); a member left with
 // nothing to show is not listed (the participation grid shows they
 // answered).
 func (b *builder) memberUpdates() []MemberUpdates {
@@ -43,7 +43,7 @@ func (b *builder) memberUpdates() []MemberUpdates {
 					}
 					continue
 				}
-				if Negative(text) {
+				if a.SaysNothing(b.negative) {
 					continue
 				}
 				lbl := label(a)
@@ -103,21 +103,6 @@ func capitalize(s string) string {
 // recognised by its key or question.
 func isBlockerAnswer(a store.Answer) bool {
 	return strings.Contains(strings.ToLower(a.Key+" "+a.Question), "block")
-}
-
-// negativeRE matches answers that say nothing: "none", "n/a", "no
-// blockers", "nothing to add", "-". This is a deliberately small list:
-// digest may not import mail/reply, whose blocker parser knows many
-// languages; it decides HasBlocker at apply time, and this list only hides
-// empty answers to any question.
-var negativeRE = regexp.MustCompile(`(?i)^(?:none|no|nope|nah|nothing|n/?a|nil|zero|not\s+really|all\s+good|all\s+clear|not\s+blocked|-+|—|–|\.+|keine|nichts|rien|aucun|nada|ninguno|nenhum|niente|нет|なし|无)` +
-	`(?:\s*(?:blockers?|blocks|issues|problems|at\s+all|so\s+far|for\s+now|today|yet|to\s+add|to\s+report|new|here|really))*\s*[.!)]*$`)
-
-// Negative reports whether an answer is empty or says nothing ("none",
-// "n/a", "no blockers", "nothing to add", "-").
-func Negative(s string) bool {
-	s = strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "*_`"))
-	return s == "" || negativeRE.MatchString(s)
 }
 
 // urlRE finds links in answers; trailing punctuation is trimmed after.

@@ -113,6 +113,11 @@ type Answer struct {
 	Key      string `json:"key"`
 	Question string `json:"question"`
 	Text     string `json:"text"`
+	// Negative is the reply parser's verdict, made when the answer was
+	// filed, that Text says nothing ("none", "n/a", "no blockers", in any
+	// language it knows); the digest leaves such answers out. It is nil on
+	// answers filed before the verdict was recorded: see SaysNothing.
+	Negative *bool `json:"negative,omitempty"`
 }
 
 // Update is a member's current answer to a prompt. Earlier versions are kept

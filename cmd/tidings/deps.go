@@ -16,6 +16,7 @@ import (
 	"github.com/tidings-app/tidings/mail/inbound"
 	"github.com/tidings-app/tidings/mail/meeting"
 	"github.com/tidings-app/tidings/mail/outbound"
+	"github.com/tidings-app/tidings/mail/reply"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/templates"
 )
@@ -215,6 +216,7 @@ func (d *deps) digestService() (*digest.Service, error) {
 	signer := d.addrs.Signer
 	svc, err := digest.New(d.db, &outboundSender{db: d.db, composer: d.composer}, digest.Options{
 		Domain: d.cfg.Server.Domain, Templates: d.templates, Logger: d.log, Now: d.now,
+		Negative: reply.IsNegative, // judges answers filed before mail/inbound recorded verdicts
 		Unsubscribe: func(id int64) string {
 			return d.cfg.BaseURL() + "/u/" + signer.Token(outbound.PurposeUnsubscribe, id)
 		},

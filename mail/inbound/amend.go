@@ -69,6 +69,7 @@ func (j *job) saveAnswers(ctx context.Context, cur *store.Update, proof string) 
 			mode = fmt.Sprintf("amended %s, kept %s", strings.Join(keys(given), ", "), strings.Join(kept, ", "))
 		}
 	}
+	in.Answers = store.Judged(in.Answers, reply.IsNegative) // the digest leaves out those that say nothing
 	u, changed, err := j.tx.SaveUpdate(ctx, in)
 	if err != nil {
 		return nil, "", err
