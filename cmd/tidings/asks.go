@@ -33,15 +33,11 @@ func newAsksListCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			ctx := cmd.Context()
-			var f store.AskFilter
-			if team != "" {
-				t, err := db.FindTeam(ctx, team)
-				if err != nil {
-					return &exitError{code: exUsage, msg: fmt.Sprintf("team %q: %v", team, err)}
-				}
-				f.TeamID = &t.ID
+			teamID, err := teamFilter(ctx, db, team)
+			if err != nil {
+				return err
 			}
-			asks, err := db.FindAsks(ctx, f)
+			asks, err := db.FindAsks(ctx, store.AskFilter{TeamID: teamID})
 			if err != nil {
 				return &exitError{code: exTempFail, msg: err.Error()}
 			}

@@ -30,15 +30,11 @@ func newMeetingsListCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			ctx := cmd.Context()
-			var f store.MeetingNoteFilter
-			if team != "" {
-				t, err := db.FindTeam(ctx, team)
-				if err != nil {
-					return &exitError{code: exUsage, msg: fmt.Sprintf("team %q: %v", team, err)}
-				}
-				f.TeamID = &t.ID
+			teamID, err := teamFilter(ctx, db, team)
+			if err != nil {
+				return err
 			}
-			notes, err := db.FindMeetingNotes(ctx, f)
+			notes, err := db.FindMeetingNotes(ctx, store.MeetingNoteFilter{TeamID: teamID})
 			if err != nil {
 				return &exitError{code: exTempFail, msg: err.Error()}
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,4 +57,17 @@ func parseNowFlag(at, example string) (time.Time, error) {
 		return t, &exitError{code: exUsage, msg: "--now: want RFC 3339, e.g. " + example}
 	}
 	return t, nil
+}
+
+// teamFilter is the team ID a --team flag names, nil without one; an
+// unknown team is EX_USAGE.
+func teamFilter(ctx context.Context, db *store.DB, slug string) (*int64, error) {
+	if slug == "" {
+		return nil, nil
+	}
+	t, err := db.FindTeam(ctx, slug)
+	if err != nil {
+		return nil, &exitError{code: exUsage, msg: fmt.Sprintf("team %q: %v", slug, err)}
+	}
+	return &t.ID, nil
 }
