@@ -25,9 +25,9 @@ ORDER BY m.name, m.id`
 
 // loadDigestMembers loads the members of team t like FindTeamMembers,
 // filling ID, Email, Name, Timezone, PausedUntil, AwayUntil, Unsubscribed,
-// Role, Location and DigestOff.
+// Role, Location, DigestOff and Digest.
 func (db *DB) loadDigestMembers(ctx context.Context, t *Team) ([]TeamMember, error) {
-	off, err := db.digestOff(ctx, t.ID)
+	off, prefs, err := db.digestOff(ctx, t.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (db *DB) loadDigestMembers(ctx context.Context, t *Team) ([]TeamMember, err
 			return nil, wrap("load digest members", err)
 		}
 		m.PausedUntil, m.AwayUntil = timePtr(paused), timePtr(away)
-		m.DigestOff = off[m.ID]
+		m.DigestOff, m.Digest = off[m.ID], prefs[m.ID]
 		if m.Location = m.Timezone; m.Location == "" {
 			m.Location = t.Timezone
 		}

@@ -20,6 +20,9 @@ type TeamMember struct {
 	// DigestOff: the member gets no digest from this team (an opt-out
 	// from its digest, or their own "digest off").
 	DigestOff bool
+	// Digest is the member's own digest setting (DigestDaily,
+	// DigestWeekly, DigestOff), empty for the team's schedule.
+	Digest string
 }
 
 // FindTeams returns all teams ordered by slug.
@@ -102,7 +105,7 @@ func (db *DB) FindTeamMembers(ctx context.Context, teamID int64) ([]TeamMember, 
 	if err != nil {
 		return nil, wrap("find team members", err)
 	}
-	off, err := db.digestOff(ctx, teamID)
+	off, prefs, err := db.digestOff(ctx, teamID)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +115,7 @@ func (db *DB) FindTeamMembers(ctx context.Context, teamID int64) ([]TeamMember, 
 		if loc == "" {
 			loc = t.Timezone
 		}
-		out[i] = TeamMember{Member: r.Member, Role: r.Role, Location: loc, DigestOff: off[r.ID]}
+		out[i] = TeamMember{Member: r.Member, Role: r.Role, Location: loc, DigestOff: off[r.ID], Digest: prefs[r.ID]}
 	}
 	return out, nil
 }

@@ -128,6 +128,7 @@ type teamState struct {
 	Role     string         `json:"role"`
 	Digest   string         `json:"digest"`
 	CheckIns []checkInState `json:"checkins"`
+	gets     bool           // the member gets this team's digest
 }
 
 type checkInState struct {
@@ -190,13 +191,12 @@ func newMemberView(e *store.RosterEntry, now time.Time) memberView {
 		return fmt.Sprintf("unsubscribed on %s by %s", o.CreatedAt.Format("2006-01-02"), o.Via)
 	}
 	for _, t := range e.Teams {
-		ts := teamState{Team: t.Team.Slug, Role: t.Role, Digest: "gets digests", CheckIns: []checkInState{}}
+		ts := teamState{Team: t.Team.Slug, Role: t.Role, CheckIns: []checkInState{}}
+		ts.Digest, ts.gets = digestInForce(t.Team.DigestSchedule, e.Prefs.Digest)
 		if s := stopped(t.DigestStopped); s != "" {
-			ts.Digest = s
+			ts.Digest, ts.gets = s, false
 		} else if e.Prefs.Digest == store.DigestOff {
-			ts.Digest = "digest off (member setting)"
-		} else if t.Team.DigestSchedule == "" {
-			ts.Digest = "no digest scheduled"
+			ts.Digest, ts.gets = "off (member setting)", false
 		}
 		for _, c := range t.CheckIns {
 			st := "active"
@@ -255,7 +255,7 @@ func (v memberView) stateLine() string {
 				parts = append(parts, t.Team+"/"+c.Name+" "+c.State)
 			}
 		}
-		if t.Digest != "gets digests" && t.Digest != "no digest scheduled" {
+		if !t.gets && t.Digest != "no digest scheduled" {
 			parts = append(parts, t.Team+" digest "+t.Digest)
 		}
 	}
