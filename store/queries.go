@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -87,7 +88,7 @@ func (db *DB) MemberByAddress(ctx context.Context, addr string) (*Member, error)
 }
 
 // FindTeamMembers returns the team's members with their roles, ordered by
-// name.
+// name, each with the pause and away in force for the team.
 func (db *DB) FindTeamMembers(ctx context.Context, teamID int64) ([]TeamMember, error) {
 	t, err := db.TeamByID(ctx, teamID)
 	if err != nil {
@@ -95,11 +96,13 @@ func (db *DB) FindTeamMembers(ctx context.Context, teamID int64) ([]TeamMember, 
 	}
 	type row struct {
 		Member
-		Role string
+		Role            string
+		TeamPausedUntil *time.Time
+		TeamAwayUntil   *time.Time
 	}
 	var rows []row
 	err = db.gorm.WithContext(ctx).Table("members").
-		Select("members.*, memberships.role AS role").
+		Select("members.*, memberships.role AS role, "+teamStateColumns).
 		Joins("JOIN memberships ON memberships.member_id = members.id").
 		Where("memberships.team_id = ?", teamID).Order("members.name, members.id").Scan(&rows).Error
 	if err != nil {
@@ -111,6 +114,7 @@ func (db *DB) FindTeamMembers(ctx context.Context, teamID int64) ([]TeamMember, 
 	}
 	out := make([]TeamMember, len(rows))
 	for i, r := range rows {
+		teamState{r.TeamPausedUntil, r.TeamAwayUntil}.apply(&r.Member)
 		loc := r.Timezone
 		if loc == "" {
 			loc = t.Timezone

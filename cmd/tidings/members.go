@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -128,7 +129,9 @@ type teamState struct {
 	Role     string         `json:"role"`
 	Digest   string         `json:"digest"`
 	CheckIns []checkInState `json:"checkins"`
-	gets     bool           // the member gets this team's digest
+	// State is this team's own pause or away (`members pause --team`).
+	State []string `json:"state,omitempty"`
+	gets  bool     // the member gets this team's digest
 }
 
 type checkInState struct {
@@ -198,6 +201,13 @@ func newMemberView(e *store.RosterEntry, now time.Time) memberView {
 		} else if e.Prefs.Digest == store.DigestOff {
 			ts.Digest, ts.gets = "off (member setting)", false
 		}
+		if t.PausedUntil != nil && t.PausedUntil.After(now) {
+			ts.State = append(ts.State, "paused until "+lastDay(*t.PausedUntil, v.Zone)+lastTeam(e.History, "paused", t.Team.ID))
+		}
+		if t.AwayUntil != nil && t.AwayUntil.After(now) {
+			ts.State = append(ts.State, "away until "+lastDay(*t.AwayUntil, v.Zone)+lastTeam(e.History, "away", t.Team.ID))
+		}
+		held := append(slices.Clone(v.State), ts.State...)
 		for _, c := range t.CheckIns {
 			st := "active"
 			switch {
@@ -205,8 +215,8 @@ func newMemberView(e *store.RosterEntry, now time.Time) memberView {
 				st = "observer: no prompts"
 			case stopped(c.Stopped) != "":
 				st = stopped(c.Stopped)
-			case len(v.State) > 0:
-				st = "held: " + strings.Join(v.State, "; ")
+			case len(held) > 0:
+				st = "held: " + strings.Join(held, "; ")
 			}
 			ts.CheckIns = append(ts.CheckIns, checkInState{Name: c.CheckIn.Name, State: st})
 		}
@@ -227,6 +237,17 @@ func newMemberView(e *store.RosterEntry, now time.Time) memberView {
 		v.History = append(v.History, eventView{At: h.At, Actor: h.Actor, Action: h.Action, Detail: h.Detail})
 	}
 	return v
+}
+
+// lastTeam is " on D by ACTOR" of the latest event with the action that
+// concerns the team, or "".
+func lastTeam(h []store.MemberEvent, action string, teamID int64) string {
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].Action == action && h[i].TeamID != nil && *h[i].TeamID == teamID {
+			return fmt.Sprintf(" on %s by %s", h[i].At.Format("2006-01-02"), h[i].Actor)
+		}
+	}
+	return ""
 }
 
 func orTeam(zone string) string {
@@ -250,6 +271,9 @@ func (v memberView) stateLine() string {
 	var parts []string
 	parts = append(parts, v.State...)
 	for _, t := range v.Teams {
+		for _, st := range t.State {
+			parts = append(parts, t.Team+" "+st)
+		}
 		for _, c := range t.CheckIns {
 			if c.State != "active" && !strings.HasPrefix(c.State, "held: ") {
 				parts = append(parts, t.Team+"/"+c.Name+" "+c.State)
