@@ -37,7 +37,7 @@ unsubscribed from prompts or digests and when and how, suppressed after a
 bounce with the bounce text), the last answer, and the response rate over
 the last four weeks (answered of the prompts whose window closed; excused
 ones such as holidays and away days are not counted).`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
@@ -77,7 +77,7 @@ func newMembersShowCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show EMAIL [--format text|json]",
 		Short: "Show a member's state, settings (and which are in force) and history",
-		Args:  cobra.ExactArgs(1),
+		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
 				return err

@@ -160,7 +160,7 @@ func newLeadCmd(a *app, lc leadCommand) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: lc.short,
-		Args:  cobra.ExactArgs(1),
+		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if until != "" && lc.until == "" {
 				return &exitError{code: exUsage, msg: "--until does not apply to " + lc.name}
@@ -242,4 +242,15 @@ func leadTargetOf(ctx context.Context, db *store.DB, email, team, until string, 
 		l.until = &end
 	}
 	return l, nil
+}
+
+// usageArgs makes a wrong number of arguments a usage error (exit 64,
+// like an unknown --team) rather than a plain failure (exit 1).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &exitError{code: exUsage, msg: strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ") + ": " + err.Error() + " (usage: " + cmd.UseLine() + ")"}
+		}
+		return nil
+	}
 }

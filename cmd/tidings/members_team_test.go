@@ -116,4 +116,5 @@ func TestMembersPausePerTeam(t *testing.T) {
 		t.Errorf("list after resume --team ops:\n%s", l)
 	}
 	refuse(exUsage, `--team "nope": no such team`, "members", "pause", "ben@example.com", "--team", "nope")
+	refuse(exUsage, "members pause: accepts 1 arg(s), received 0 (usage: tidings members pause EMAIL", "members", "pause")
 }
