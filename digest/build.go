@@ -109,14 +109,15 @@ func firstName(name string) string {
 }
 
 // people returns the leads and the recipients: every member of the team,
-// observers included, except those who unsubscribed.
+// observers included, except those who unsubscribed or whose own digest
+// setting does not take this period (see receives).
 func (b *builder) people() (leads, recipients []Person) {
 	for _, m := range b.data.Members {
 		p := Person{MemberID: m.ID, Name: m.Name, Email: m.Email, Location: b.loc(m.ID)}
 		if m.Role == store.RoleLead {
 			leads = append(leads, p)
 		}
-		if !m.Unsubscribed && !m.DigestOff {
+		if receives(&m, b.p) {
 			recipients = append(recipients, p)
 		}
 	}

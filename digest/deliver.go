@@ -18,6 +18,9 @@ type SendOptions struct {
 	// teams, one job per zone); a period already sent is not an error then,
 	// since each zone's copies are deduplicated per recipient.
 	Zone string
+	// Cadence, when set, sends the digest of the schedule derived from
+	// the team's to the members who asked for it (see CadencePeriod).
+	Cadence string
 }
 
 // Result reports what Send did.
@@ -40,11 +43,11 @@ func (s *Service) Send(ctx context.Context, teamID int64, key string, opts SendO
 	if err != nil {
 		return Result{}, fmt.Errorf("digest: send: %w", err)
 	}
-	p, err := s.Period(team, key)
+	p, err := s.CadencePeriod(team, key, opts.Cadence)
 	if err != nil {
 		return Result{}, err
 	}
-	row, created, err := s.db.ClaimDigest(ctx, teamID, p.Key)
+	row, created, err := s.db.ClaimDigest(ctx, teamID, sendKey(p))
 	if err != nil {
 		return Result{Period: p}, fmt.Errorf("digest: send: %w", err)
 	}
@@ -69,7 +72,7 @@ func (s *Service) Send(ctx context.Context, teamID int64, key string, opts SendO
 		return res, fmt.Errorf("digest: send: %w", err)
 	}
 	s.opts.Logger.InfoContext(ctx, "digest sent", "component", "digest", "team", team.Slug,
-		"period", p.Key, "zone", opts.Zone, "queued", res.Queued, "already", res.Before)
+		"period", p.Key, "zone", opts.Zone, "cadence", opts.Cadence, "queued", res.Queued, "already", res.Before)
 	return res, nil
 }
 

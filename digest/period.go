@@ -22,6 +22,10 @@ type Period struct {
 	Start, End time.Time
 	Weekly     bool
 	Loc        *time.Location
+	// Cadence is "" for the team's own digest, or store.DigestDaily /
+	// store.DigestWeekly for the digest of a schedule derived from the
+	// team's, sent to the members who asked for that cadence only.
+	Cadence string
 }
 
 // Label names the period for people: "week of 23 Nov" or "Tue 24 Nov".

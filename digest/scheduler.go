@@ -44,7 +44,8 @@ func NewScheduler(db *store.DB, opts SchedulerOptions) *Scheduler {
 // the period whose occurrence passed within CatchUp and is not yet sent;
 // for a DigestLocal team, one entry per readers' time zone whose local
 // occurrence passed within CatchUp. A team whose schedule does not parse
-// is logged and skipped. Store errors come back wrapped.
+// is logged and skipped. Members' own digest settings add Cadence sends
+// (see dueCadence). Store errors come back wrapped.
 func (s *Scheduler) Due(ctx context.Context, now time.Time) ([]store.SendDigestArgs, error) {
 	teams, err := s.db.FindTeams(ctx)
 	if err != nil {
@@ -71,6 +72,11 @@ func (s *Scheduler) Due(ctx context.Context, now time.Time) ([]store.SendDigestA
 			return nil, err
 		}
 		out = append(out, due...)
+		extra, err := s.dueCadence(ctx, t, sched, loc, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, extra...)
 	}
 	return out, nil
 }

@@ -115,6 +115,31 @@ func (s *Service) Period(team *store.Team, key string) (Period, error) {
 	return ParsePeriod(sched, key, loc)
 }
 
+// CadencePeriod is Period for a Cadence send (store.DigestDaily on a
+// weekly team, store.DigestWeekly on a daily one): the period of the
+// derived schedule named by key ("" is the one in progress). Errors wrap
+// ErrNoSchedule or ErrBadPeriod (also when the cadence does not apply).
+func (s *Service) CadencePeriod(team *store.Team, key, cadence string) (Period, error) {
+	if cadence == "" {
+		return s.Period(team, key)
+	}
+	sched, loc, err := scheduleOf(team)
+	if err != nil {
+		return Period{}, err
+	}
+	if sched, err = cadenceSchedule(sched, cadence); err != nil {
+		return Period{}, err
+	}
+	p := CurrentPeriod(sched, s.opts.Now(), loc)
+	if key != "" {
+		if p, err = ParsePeriod(sched, key, loc); err != nil {
+			return Period{}, err
+		}
+	}
+	p.Cadence = cadence
+	return p, nil
+}
+
 func scheduleOf(team *store.Team) (store.Schedule, *time.Location, error) {
 	if team.DigestSchedule == "" {
 		return store.Schedule{}, nil, fmt.Errorf("%w: team %s", ErrNoSchedule, team.Slug)
@@ -171,9 +196,9 @@ func (s *Service) unsubscribe(teamID, memberID int64) string {
 // resends (their Message-ID and dedup key must differ, or mail clients and
 // the queue would drop them).
 func (s *Service) message(d Digest, to Person, r templates.Rendered, resend string) Message {
-	id := fmt.Sprintf("digest.%s.%s.%d%s", d.TeamSlug, d.Period.Key, to.MemberID, resend)
+	id := fmt.Sprintf("digest.%s.%s.%d%s", d.TeamSlug, sendKey(d.Period), to.MemberID, resend)
 	m := Message{
-		DedupKey: fmt.Sprintf("digest:%d:%s:%d%s", d.TeamID, d.Period.Key, to.MemberID, resend),
+		DedupKey: fmt.Sprintf("digest:%d:%s:%d%s", d.TeamID, sendKey(d.Period), to.MemberID, resend),
 		TeamID:   d.TeamID, MemberID: to.MemberID, To: to.Email, ToName: to.Name,
 		MessageID: "<" + id + "@" + s.opts.Domain + ">",
 		Subject:   r.Subject, Text: r.Text, HTML: r.HTML,

@@ -24,7 +24,7 @@ func NewSendWorker(svc *Service) *SendWorker { return &SendWorker{svc: svc} }
 // per-recipient dedup keys make the retry queue only the missing copies.
 func (w *SendWorker) Work(ctx context.Context, job *river.Job[store.SendDigestArgs]) error {
 	a := job.Args
-	_, err := w.svc.Send(ctx, a.TeamID, a.Period, SendOptions{Force: a.Force, Zone: a.Zone})
+	_, err := w.svc.Send(ctx, a.TeamID, a.Period, SendOptions{Force: a.Force, Zone: a.Zone, Cadence: a.Cadence})
 	switch {
 	case err == nil, errors.Is(err, ErrAlreadySent):
 		return nil

@@ -18,16 +18,17 @@ import (
 // digestMembersSQL selects a team's memberships with the member columns a
 // digest reads.
 const digestMembersSQL = `SELECT m.id, m.email, m.name, COALESCE(m.timezone, ''), m.paused_until, m.away_until,
-       COALESCE(m.unsubscribed, ?), ms.role
+       COALESCE(m.unsubscribed, ?), ms.role,
+       ms.paused_until, ms.away_until
 FROM memberships ms JOIN members m ON m.id = ms.member_id
 WHERE ms.team_id = ?
 ORDER BY m.name, m.id`
 
 // loadDigestMembers loads the members of team t like FindTeamMembers,
 // filling ID, Email, Name, Timezone, PausedUntil, AwayUntil, Unsubscribed,
-// Role, Location and DigestOff.
+// Role, Location, DigestOff and Digest.
 func (db *DB) loadDigestMembers(ctx context.Context, t *Team) ([]TeamMember, error) {
-	off, err := db.digestOff(ctx, t.ID)
+	off, prefs, err := db.digestOff(ctx, t.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -39,13 +40,14 @@ func (db *DB) loadDigestMembers(ctx context.Context, t *Team) ([]TeamMember, err
 	var out []TeamMember
 	for rows.Next() {
 		var m TeamMember
-		var paused, away sql.NullTime
-		err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Timezone, &paused, &away, &m.Unsubscribed, &m.Role)
+		var paused, away, teamPaused, teamAway sql.NullTime
+		err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Timezone, &paused, &away, &m.Unsubscribed, &m.Role, &teamPaused, &teamAway)
 		if err != nil {
 			return nil, wrap("load digest members", err)
 		}
 		m.PausedUntil, m.AwayUntil = timePtr(paused), timePtr(away)
-		m.DigestOff = off[m.ID]
+		teamState{timePtr(teamPaused), timePtr(teamAway)}.apply(&m.Member)
+		m.DigestOff, m.Digest = off[m.ID], prefs[m.ID]
 		if m.Location = m.Timezone; m.Location == "" {
 			m.Location = t.Timezone
 		}

@@ -29,6 +29,10 @@ type SendDigestArgs struct {
 	// Zone, for a team with DigestLocal, limits the send to the readers
 	// in that IANA time zone (their local delivery time has come).
 	Zone string `json:"zone,omitempty" river:"unique"`
+	// Cadence, when set (DigestDaily or DigestWeekly), sends the digest
+	// of the schedule derived from the team's (Schedule.AsDaily,
+	// AsWeekly) to the members who asked for that cadence only.
+	Cadence string `json:"cadence,omitempty" river:"unique"`
 }
 
 // Kind implements river.JobArgs.

@@ -91,6 +91,11 @@ type ActionItemNote struct {
 	ActionItem
 	NoteTitle   string
 	MeetingDate time.Time
+	// OneOnOneWith is set for an item of a one-on-one (see
+	// OpenOneOnOneItemsOf): the name of the other person of the pair.
+	// Such an item is private to the pair: only its owner's own prompt
+	// may show it. ActionItem.ID is then the OneOnOneItem's ID.
+	OneOnOneWith string `gorm:"-"`
 }
 
 // CreateMeetingNote inserts n and its items in one transaction; each

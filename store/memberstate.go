@@ -12,9 +12,13 @@ import (
 )
 
 // MemberChange is a change of a member's state. Nil fields are left
-// alone; Resume clears AwayUntil and PausedUntil (and wins over them);
-// Resubscribe clears Unsubscribed and the member's opt-outs (only those
-// of TeamID's digest and check-ins when TeamID is set). Every change that
+// alone; Resume clears AwayUntil and PausedUntil, member-wide and of
+// every team (and wins over them); Resubscribe clears Unsubscribed and
+// the member's opt-outs (only those of TeamID's digest and check-ins when
+// TeamID is set). With TeamID set, AwayUntil and PausedUntil hold that
+// team's prompts only, and Resume ends the pause and away in force in
+// that team only (a member-wide one stays on the other teams; see
+// changeTeamState); ErrNotFound when the member is not in the team. Every change that
 // alters something is recorded as a MemberEvent with Actor (required) and
 // InboundID (optional).
 type MemberChange struct {
@@ -59,6 +63,16 @@ func (db *DB) ChangeMemberState(ctx context.Context, id int64, ch MemberChange) 
 			}
 			evs = append(evs, e)
 		}
+		if ch.TeamID != 0 && (ch.Resume || ch.AwayUntil != nil || ch.PausedUntil != nil) {
+			tev := func(action, detail string, teamID int64) {
+				ev(action, detail)
+				evs[len(evs)-1].TeamID = &teamID
+			}
+			if err := tx.changeTeamState(ctx, &m, ch, now, tev, &res); err != nil {
+				return err
+			}
+			ch.AwayUntil, ch.PausedUntil, ch.Resume = nil, nil, false
+		}
 		if ch.AwayUntil != nil && !ch.Resume {
 			set["away_until"] = ch.AwayUntil.UTC()
 			ev("away", "until "+ch.AwayUntil.UTC().Format(time.RFC3339))
@@ -78,6 +92,11 @@ func (db *DB) ChangeMemberState(ctx context.Context, id int64, ch MemberChange) 
 			if m.PausedUntil != nil || m.AwayUntil != nil {
 				set["away_until"], set["paused_until"] = nil, nil
 			}
+			teams, err := tx.resumeAllTeams(ctx, &m, now)
+			if err != nil {
+				return err
+			}
+			res.Resumed = append(res.Resumed, teams...)
 			if len(res.Resumed) > 0 {
 				ev("resumed", "was "+strings.Join(res.Resumed, ", "))
 			}

@@ -45,12 +45,17 @@ type Member struct {
 
 // Membership links a member to a team with a role.
 type Membership struct {
-	ID        int64  `gorm:"primaryKey"`
-	TeamID    int64  `gorm:"not null;uniqueIndex:ux_membership"`
-	MemberID  int64  `gorm:"not null;uniqueIndex:ux_membership;index"`
-	Role      string `gorm:"size:16;not null"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       int64  `gorm:"primaryKey"`
+	TeamID   int64  `gorm:"not null;uniqueIndex:ux_membership"`
+	MemberID int64  `gorm:"not null;uniqueIndex:ux_membership;index"`
+	Role     string `gorm:"size:16;not null"`
+	// PausedUntil and AwayUntil hold this team's prompts only (`tidings
+	// members pause|away --team`); Member.PausedUntil and AwayUntil hold
+	// every team's. The later of the two is in force (see EffectiveUntil).
+	PausedUntil *time.Time
+	AwayUntil   *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Question is one question of a check-in; answers are matched by Key, Text

@@ -206,20 +206,31 @@ func (db *DB) TeamHolidays(ctx context.Context, teamID int64, from, to string) (
 // holiday.
 func IsHoliday(reason string) bool { return strings.HasPrefix(reason, HolidayReason) }
 
-// digestOff returns the members of the team who get no digest from it:
-// an opt-out from its digest or their own "digest off".
-func (db *DB) digestOff(ctx context.Context, teamID int64) (map[int64]bool, error) {
+// digestOff returns the members of the team who get no digest from it
+// (an opt-out from its digest or their own "digest off"), and every
+// member's own digest setting (daily, weekly, off), by member.
+func (db *DB) digestOff(ctx context.Context, teamID int64) (map[int64]bool, map[int64]string, error) {
 	out := map[int64]bool{}
 	var ids []int64
 	err := db.gorm.WithContext(ctx).Model(&Optout{}).Where("kind = ? AND target_id = ?", OptoutDigest, teamID).
 		Pluck("member_id", &ids).Error
 	if err != nil {
-		return nil, wrap("find digest opt-outs", err)
+		return nil, nil, wrap("find digest opt-outs", err)
 	}
-	var off []int64
-	err = db.gorm.WithContext(ctx).Model(&MemberPrefs{}).Where("digest = ?", DigestOff).Pluck("member_id", &off).Error
-	for _, id := range append(ids, off...) {
+	var ps []MemberPrefs
+	err = db.gorm.WithContext(ctx).Select("member_id", "digest").Where("digest <> ''").Find(&ps).Error
+	if err != nil {
+		return nil, nil, wrap("find digest settings", err)
+	}
+	prefs := make(map[int64]string, len(ps))
+	for _, p := range ps {
+		prefs[p.MemberID] = p.Digest
+		if p.Digest == DigestOff {
+			out[p.MemberID] = true
+		}
+	}
+	for _, id := range ids {
 		out[id] = true
 	}
-	return out, wrap("find digest settings", err)
+	return out, prefs, nil
 }

@@ -42,12 +42,14 @@ func (db *DB) FindTeamSchedules(ctx context.Context) ([]TeamSchedule, error) {
 		}
 		type row struct {
 			Member
-			Role     string
-			JoinedAt time.Time
+			Role            string
+			JoinedAt        time.Time
+			TeamPausedUntil *time.Time
+			TeamAwayUntil   *time.Time
 		}
 		var rows []row
 		err = db.gorm.WithContext(ctx).Table("members").
-			Select("members.*, memberships.role AS role, memberships.created_at AS joined_at").
+			Select("members.*, memberships.role AS role, memberships.created_at AS joined_at, "+teamStateColumns).
 			Joins("JOIN memberships ON memberships.member_id = members.id").
 			Where("memberships.team_id = ? AND memberships.role <> ?", t.ID, RoleObserver).
 			Order("members.id").Scan(&rows).Error
@@ -60,6 +62,7 @@ func (db *DB) FindTeamSchedules(ctx context.Context) ([]TeamSchedule, error) {
 			if loc == "" {
 				loc = t.Timezone
 			}
+			teamState{r.TeamPausedUntil, r.TeamAwayUntil}.apply(&r.Member)
 			ts.Members[i] = ScheduledMember{Member: r.Member, Role: r.Role, Location: loc, JoinedAt: r.JoinedAt}
 		}
 		out = append(out, ts)

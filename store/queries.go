@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -20,6 +21,9 @@ type TeamMember struct {
 	// DigestOff: the member gets no digest from this team (an opt-out
 	// from its digest, or their own "digest off").
 	DigestOff bool
+	// Digest is the member's own digest setting (DigestDaily,
+	// DigestWeekly, DigestOff), empty for the team's schedule.
+	Digest string
 }
 
 // FindTeams returns all teams ordered by slug.
@@ -84,7 +88,7 @@ func (db *DB) MemberByAddress(ctx context.Context, addr string) (*Member, error)
 }
 
 // FindTeamMembers returns the team's members with their roles, ordered by
-// name.
+// name, each with the pause and away in force for the team.
 func (db *DB) FindTeamMembers(ctx context.Context, teamID int64) ([]TeamMember, error) {
 	t, err := db.TeamByID(ctx, teamID)
 	if err != nil {
@@ -92,27 +96,30 @@ func (db *DB) FindTeamMembers(ctx context.Context, teamID int64) ([]TeamMember, 
 	}
 	type row struct {
 		Member
-		Role string
+		Role            string
+		TeamPausedUntil *time.Time
+		TeamAwayUntil   *time.Time
 	}
 	var rows []row
 	err = db.gorm.WithContext(ctx).Table("members").
-		Select("members.*, memberships.role AS role").
+		Select("members.*, memberships.role AS role, "+teamStateColumns).
 		Joins("JOIN memberships ON memberships.member_id = members.id").
 		Where("memberships.team_id = ?", teamID).Order("members.name, members.id").Scan(&rows).Error
 	if err != nil {
 		return nil, wrap("find team members", err)
 	}
-	off, err := db.digestOff(ctx, teamID)
+	off, prefs, err := db.digestOff(ctx, teamID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]TeamMember, len(rows))
 	for i, r := range rows {
+		teamState{r.TeamPausedUntil, r.TeamAwayUntil}.apply(&r.Member)
 		loc := r.Timezone
 		if loc == "" {
 			loc = t.Timezone
 		}
-		out[i] = TeamMember{Member: r.Member, Role: r.Role, Location: loc, DigestOff: off[r.ID]}
+		out[i] = TeamMember{Member: r.Member, Role: r.Role, Location: loc, DigestOff: off[r.ID], Digest: prefs[r.ID]}
 	}
 	return out, nil
 }

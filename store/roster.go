@@ -12,6 +12,9 @@ type RosterTeam struct {
 	CheckIns []RosterCheckIn
 	// DigestStopped is the member's opt-out from this team's digest.
 	DigestStopped *Optout
+	// PausedUntil and AwayUntil are the pause and away of this team only
+	// (Membership's); the member-wide ones are in RosterEntry.Member.
+	PausedUntil, AwayUntil *time.Time
 }
 
 // RosterCheckIn is one check-in of a member's team; Stopped is the
@@ -108,7 +111,8 @@ func (db *DB) rosterEntry(ctx context.Context, m *Member, now time.Time) (*Roste
 		if err != nil {
 			return nil, err
 		}
-		rt := RosterTeam{Team: *t, Role: ms.Role, DigestStopped: find(OptoutDigest, t.ID)}
+		rt := RosterTeam{Team: *t, Role: ms.Role, DigestStopped: find(OptoutDigest, t.ID),
+			PausedUntil: ms.PausedUntil, AwayUntil: ms.AwayUntil}
 		cs, err := db.FindCheckIns(ctx, t.ID)
 		if err != nil {
 			return nil, err

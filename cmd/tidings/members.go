@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -36,7 +37,7 @@ unsubscribed from prompts or digests and when and how, suppressed after a
 bounce with the bounce text), the last answer, and the response rate over
 the last four weeks (answered of the prompts whose window closed; excused
 ones such as holidays and away days are not counted).`,
-		Args:    cobra.NoArgs,
+		Args:    usageArgs(cobra.NoArgs),
 		PreRunE: func(*cobra.Command, []string) error { return checkFormat(format) },
 		RunE: a.withStore(func(cmd *cobra.Command, _ []string, db *store.DB) error {
 			ctx := cmd.Context()
@@ -69,7 +70,7 @@ func newMembersShowCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "show EMAIL [--format text|json]",
 		Short:   "Show a member's state, settings (and which are in force) and history",
-		Args:    cobra.ExactArgs(1),
+		Args:    usageArgs(cobra.ExactArgs(1)),
 		PreRunE: func(*cobra.Command, []string) error { return checkFormat(format) },
 		RunE: a.withStore(func(cmd *cobra.Command, args []string, db *store.DB) error {
 			ctx := cmd.Context()
@@ -114,6 +115,9 @@ type teamState struct {
 	Role     string         `json:"role"`
 	Digest   string         `json:"digest"`
 	CheckIns []checkInState `json:"checkins"`
+	// State is this team's own pause or away (`members pause --team`).
+	State []string `json:"state,omitempty"`
+	gets  bool     // the member gets this team's digest
 }
 
 type checkInState struct {
@@ -176,14 +180,20 @@ func newMemberView(e *store.RosterEntry, now time.Time) memberView {
 		return fmt.Sprintf("unsubscribed on %s by %s", o.CreatedAt.Format("2006-01-02"), o.Via)
 	}
 	for _, t := range e.Teams {
-		ts := teamState{Team: t.Team.Slug, Role: t.Role, Digest: "gets digests", CheckIns: []checkInState{}}
+		ts := teamState{Team: t.Team.Slug, Role: t.Role, CheckIns: []checkInState{}}
+		ts.Digest, ts.gets = digestInForce(t.Team.DigestSchedule, e.Prefs.Digest)
 		if s := stopped(t.DigestStopped); s != "" {
-			ts.Digest = s
+			ts.Digest, ts.gets = s, false
 		} else if e.Prefs.Digest == store.DigestOff {
-			ts.Digest = "digest off (member setting)"
-		} else if t.Team.DigestSchedule == "" {
-			ts.Digest = "no digest scheduled"
+			ts.Digest, ts.gets = "off (member setting)", false
 		}
+		if t.PausedUntil != nil && t.PausedUntil.After(now) {
+			ts.State = append(ts.State, "paused until "+lastDay(*t.PausedUntil, v.Zone)+lastTeam(e.History, "paused", t.Team.ID))
+		}
+		if t.AwayUntil != nil && t.AwayUntil.After(now) {
+			ts.State = append(ts.State, "away until "+lastDay(*t.AwayUntil, v.Zone)+lastTeam(e.History, "away", t.Team.ID))
+		}
+		held := append(slices.Clone(v.State), ts.State...)
 		for _, c := range t.CheckIns {
 			st := "active"
 			switch {
@@ -191,8 +201,8 @@ func newMemberView(e *store.RosterEntry, now time.Time) memberView {
 				st = "observer: no prompts"
 			case stopped(c.Stopped) != "":
 				st = stopped(c.Stopped)
-			case len(v.State) > 0:
-				st = "held: " + strings.Join(v.State, "; ")
+			case len(held) > 0:
+				st = "held: " + strings.Join(held, "; ")
 			}
 			ts.CheckIns = append(ts.CheckIns, checkInState{Name: c.CheckIn.Name, State: st})
 		}
@@ -213,6 +223,17 @@ func newMemberView(e *store.RosterEntry, now time.Time) memberView {
 		v.History = append(v.History, eventView{At: h.At, Actor: h.Actor, Action: h.Action, Detail: h.Detail})
 	}
 	return v
+}
+
+// lastTeam is " on D by ACTOR" of the latest event with the action that
+// concerns the team, or "".
+func lastTeam(h []store.MemberEvent, action string, teamID int64) string {
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].Action == action && h[i].TeamID != nil && *h[i].TeamID == teamID {
+			return fmt.Sprintf(" on %s by %s", h[i].At.Format("2006-01-02"), h[i].Actor)
+		}
+	}
+	return ""
 }
 
 func orTeam(zone string) string {
@@ -236,12 +257,15 @@ func (v memberView) stateLine() string {
 	var parts []string
 	parts = append(parts, v.State...)
 	for _, t := range v.Teams {
+		for _, st := range t.State {
+			parts = append(parts, t.Team+" "+st)
+		}
 		for _, c := range t.CheckIns {
 			if c.State != "active" && !strings.HasPrefix(c.State, "held: ") {
 				parts = append(parts, t.Team+"/"+c.Name+" "+c.State)
 			}
 		}
-		if t.Digest != "gets digests" && t.Digest != "no digest scheduled" {
+		if !t.gets && t.Digest != "no digest scheduled" {
 			parts = append(parts, t.Team+" digest "+t.Digest)
 		}
 	}

@@ -36,32 +36,40 @@ type errNotApplicable struct{ msg string }
 func (e errNotApplicable) Error() string { return e.msg }
 
 var leadCommands = []leadCommand{
-	{name: "resume", short: "End a member's pause or away period", run: func(ctx context.Context, db *store.DB, l *leadTarget) (string, error) {
-		res, err := db.ChangeMemberState(ctx, l.m.ID, store.MemberChange{Resume: true, Actor: store.ActorLead})
+	{name: "resume", short: "End a member's pause or away period (all teams, or one with --team)", run: func(ctx context.Context, db *store.DB, l *leadTarget) (string, error) {
+		ch := store.MemberChange{Resume: true, Actor: store.ActorLead}
+		if l.team != nil {
+			ch.TeamID = l.team.ID
+		}
+		res, err := db.ChangeMemberState(ctx, l.m.ID, ch)
 		if err != nil {
 			return "", err
 		}
 		if len(res.Resumed) == 0 {
-			return "", errNotApplicable{fmt.Sprintf("%s is not paused or away: nothing to resume%s", l.m.Email, unsubHint(l.m))}
+			return "", errNotApplicable{fmt.Sprintf("%s is not paused or away%s: nothing to resume%s", l.m.Email, inTeam(l.team), unsubHint(l.m))}
 		}
-		return "resumed (was " + strings.Join(res.Resumed, ", ") + ")", nil
+		return "resumed" + inTeam(l.team) + " (was " + strings.Join(res.Resumed, ", ") + ")", nil
 	}},
-	{name: "pause", short: "Pause a member's prompts (all teams) until a date, or until resumed", until: "optional",
+	{name: "pause", short: "Pause a member's prompts (all teams, or one with --team) until a date, or until resumed", until: "optional",
 		run: func(ctx context.Context, db *store.DB, l *leadTarget) (string, error) {
 			until := l.now.Add(365 * 24 * time.Hour)
 			what := "paused until resumed"
 			if l.until != nil {
 				until, what = *l.until, "paused until "+l.until.Add(-time.Second).Format("2006-01-02")
 			}
-			if l.m.PausedUntil != nil && l.m.PausedUntil.Equal(until) {
-				return "", errNotApplicable{l.m.Email + " is already " + what}
+			cur, err := l.state(ctx, db)
+			if err != nil {
+				return "", err
 			}
-			return what + " (all teams)", db.ChangeMember(ctx, l.m.ID, store.MemberChange{PausedUntil: &until, Actor: store.ActorLead})
+			if cur.PausedUntil != nil && cur.PausedUntil.Equal(until) {
+				return "", errNotApplicable{l.m.Email + " is already " + what + inTeam(l.team)}
+			}
+			return what + scope(l.team), db.ChangeMember(ctx, l.m.ID, l.change(store.MemberChange{PausedUntil: &until}))
 		}},
-	{name: "away", short: "Mark a member away (no prompts, excused) until a date", until: "required",
+	{name: "away", short: "Mark a member away (no prompts, excused) until a date (all teams, or one with --team)", until: "required",
 		run: func(ctx context.Context, db *store.DB, l *leadTarget) (string, error) {
-			return "away until " + l.until.Add(-time.Second).Format("2006-01-02") + " (all teams)",
-				db.ChangeMember(ctx, l.m.ID, store.MemberChange{AwayUntil: l.until, Actor: store.ActorLead})
+			return "away until " + l.until.Add(-time.Second).Format("2006-01-02") + scope(l.team),
+				db.ChangeMember(ctx, l.m.ID, l.change(store.MemberChange{AwayUntil: l.until}))
 		}},
 	{name: "unsuppress", short: "Send mail to a member's address again after a bounce", run: func(ctx context.Context, db *store.DB, l *leadTarget) (string, error) {
 		gone, err := db.Unsuppress(ctx, l.m.ID, store.ActorLead)
@@ -94,6 +102,38 @@ var leadCommands = []leadCommand{
 		}},
 }
 
+// change is ch by the lead, scoped to --team when given.
+func (l *leadTarget) change(ch store.MemberChange) store.MemberChange {
+	ch.Actor = store.ActorLead
+	if l.team != nil {
+		ch.TeamID = l.team.ID
+	}
+	return ch
+}
+
+// state is the member with the pause and away in force in --team (the
+// member-wide ones without it).
+func (l *leadTarget) state(ctx context.Context, db *store.DB) (*store.Member, error) {
+	if l.team == nil {
+		return l.m, nil
+	}
+	return db.MemberInTeam(ctx, l.m.ID, l.team.ID)
+}
+
+func scope(t *store.Team) string {
+	if t == nil {
+		return " (all teams)"
+	}
+	return " (team " + t.Slug + " only)"
+}
+
+func inTeam(t *store.Team) string {
+	if t == nil {
+		return ""
+	}
+	return " in " + t.Slug
+}
+
 func teamSuffix(t *store.Team) string {
 	if t == nil {
 		return ""
@@ -120,7 +160,7 @@ func newLeadCmd(a *app, lc leadCommand) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: lc.short,
-		Args:  cobra.ExactArgs(1),
+		Args:  usageArgs(cobra.ExactArgs(1)),
 		PreRunE: func(*cobra.Command, []string) error {
 			if until != "" && lc.until == "" {
 				return &exitError{code: exUsage, msg: "--until does not apply to " + lc.name}
@@ -200,4 +240,15 @@ func leadTargetOf(ctx context.Context, db *store.DB, email, team, until string, 
 		l.until = &end
 	}
 	return l, nil
+}
+
+// usageArgs makes a wrong number of arguments a usage error (exit 64,
+// like an unknown --team) rather than a plain failure (exit 1).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &exitError{code: exUsage, msg: strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ") + ": " + err.Error() + " (usage: " + cmd.UseLine() + ")"}
+		}
+		return nil
+	}
 }

@@ -18,6 +18,11 @@ import (
 // but Ben and Ana, and no output not scoped to their pair.
 const marker = "Quokka-7731-private"
 
+// itemMarker is in the text of an action item Ana owns from a 1:1: it may
+// reach the pair's 1:1 emails and Ana's own check-in prompts and
+// reminders, nothing else.
+const itemMarker = "Wombat-4410-item"
+
 func at(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
@@ -119,17 +124,38 @@ func twoMonths(t *testing.T, s *sim) {
 	// Ben replies to the agenda with the notes after the meeting.
 	s.runUntil(at("2026-12-08T16:00:00Z"))
 	s.reply("ben@example.com", "Ben Okafor", benAgenda, "Decisions:\n- Ana leads the Q1 migration\n\nAction items:\n"+
-		"- Ana: draft the migration plan\n- Ben: ask finance about the conference budget")
+		"- Ana: draft the migration plan\n- Ben: ask finance about the conference budget\n- Ana: "+itemMarker+" onboarding checklist review")
 	for _, who := range []string{"ana@example.com", "ben@example.com"} {
 		mustContain(t, "notes confirmation to "+who, readable(t, s.last(who, "Notes filed").Data),
 			"Ana leads the Q1 migration", "draft the migration plan", "ask finance about the conference budget")
 	}
 	s.reply("ana@example.com", "Ana Lima", s.last("ana@example.com", "Was your 1:1"), "4, useful")
 
+	// The owners' regular check-in prompts (Mon 14 Dec 10:00, each in
+	// their zone) list their own open 1:1 items, marked; nobody else's.
+	s.runUntil(at("2026-12-14T14:00:00Z"))
+	anaCheckin := s.lastOf("ana@example.com", "prompt")
+	at2 := readable(t, anaCheckin.Data)
+	mustContain(t, "Ana's check-in prompt", at2, itemMarker+" onboarding checklist review", "draft the migration plan",
+		"from your 1:1 with Ben Okafor; only you see it here", "Reply \"done: "+itemMarker+" onboarding checklist review\"")
+	mustNotContain(t, "Ana's check-in prompt", at2, "ask finance")
+	bp := readable(t, s.lastOf("ben@example.com", "prompt").Data)
+	mustContain(t, "Ben's check-in prompt", bp, "ask finance about the conference budget", "from your 1:1 with Ana Lima")
+	mustNotContain(t, "Ben's check-in prompt", bp, itemMarker, "draft the migration plan")
+	mustNotContain(t, "Cy's check-in prompt", readable(t, s.lastOf("cy@example.com", "prompt").Data),
+		itemMarker, "draft the migration plan", "ask finance", "1:1")
+	// "done:" in her check-in reply closes the 1:1 item it names.
+	s.runUntil(at("2026-12-14T16:00:00Z"))
+	s.reply("ana@example.com", "Ana Lima", anaCheckin, "Done: shipped the export\nNext: the VPN\n\ndone: onboarding checklist")
+	if in, _ := s.db.FindInbound(s.ctx, store.InboundFilter{Limit: 1}); len(in) != 1 || !strings.Contains(in[0].Reason, "done: closed an item of a 1:1") {
+		t.Errorf("check-in reply with done: reason = %+v", in)
+	}
+
 	// Meeting 2: the prompts carry each person's open item.
 	s.runUntil(at("2026-12-20T14:00:00Z"))
 	ana, ben = s.last("ana@example.com", prepSubj), s.last("ben@example.com", prepSubj)
 	mustContain(t, "Ana's second prompt", readable(t, ana.Data), "[ ] You: draft the migration plan", "[ ] Ben: ask finance")
+	mustNotContain(t, "Ana's second prompt", readable(t, ana.Data), "[ ] You: "+itemMarker)
 	mustContain(t, "Ben's second prompt", readable(t, ben.Data), "[ ] You: ask finance about the conference budget")
 	s.runUntil(at("2026-12-21T09:00:00Z"))
 	s.reply("ana@example.com", "Ana Lima", ana, "Mood: 3\n\nTopics: hiring plan\n\ndone: draft the migration plan")
@@ -142,7 +168,8 @@ func twoMonths(t *testing.T, s *sim) {
 	}
 	s.runUntil(at("2026-12-23T06:00:00Z")) // 3 h before Wed 10:00 Berlin
 	bt = readable(t, s.last("ben@example.com", "Agenda: your 1:1 with Ana").Data)
-	mustContain(t, "Ben's second agenda", bt, "Wed 23 Dec", "[x] Ana: draft the migration plan", "(done)",
+	mustNotContain(t, "Ana's check-in prompt of 21 Dec", readable(t, s.lastOf("ana@example.com", "prompt").Data), itemMarker)
+	mustContain(t, "Ben's second agenda", bt, "Wed 23 Dec", "[x] Ana: draft the migration plan", "(done)", "[x] Ana: "+itemMarker,
 		"[ ] You: ask finance about the conference budget", "You did not answer.", "hiring plan")
 
 	// Meeting 3 (Tue 5 Jan): Ben closes his item; Ana forwards the notes.
@@ -199,7 +226,19 @@ func privacyLeaks(t *testing.T, s *sim) (leaks []string, found int) {
 	kinds := map[string]int{}
 	for _, r := range rows {
 		kinds[r.Kind]++
-		if !strings.Contains(readable(t, r.Raw), marker) {
+		text := readable(t, r.Raw)
+		if strings.Contains(text, itemMarker) {
+			// Ana's 1:1 item: her own check-in prompts and reminders, and
+			// the pair's 1:1 emails.
+			own := r.Recipient == "ana@example.com" && (r.Kind == "prompt" || r.Kind == "reminder")
+			pair := (r.Recipient == "ben@example.com" || r.Recipient == "ana@example.com") && strings.HasPrefix(r.Kind, "oneonone_")
+			if own || pair {
+				found++
+			} else {
+				leaks = append(leaks, "1:1 item in email "+r.Kind+" to "+r.Recipient+": "+r.Subject)
+			}
+		}
+		if !strings.Contains(text, marker) {
 			continue
 		}
 		pair := r.Recipient == "ben@example.com" || r.Recipient == "ana@example.com"
@@ -210,7 +249,7 @@ func privacyLeaks(t *testing.T, s *sim) (leaks []string, found int) {
 		leaks = append(leaks, "email "+r.Kind+" to "+r.Recipient+": "+r.Subject)
 	}
 	for _, m := range s.mails() {
-		if m.To[0] == "cy@example.com" && strings.Contains(readable(t, m.Data), marker) {
+		if text := readable(t, m.Data); m.To[0] == "cy@example.com" && (strings.Contains(text, marker) || strings.Contains(text, itemMarker)) {
 			leaks = append(leaks, "delivered to Cy: "+decodeHeader(m.Header("Subject")))
 		}
 	}
@@ -236,7 +275,7 @@ func privacyLeaks(t *testing.T, s *sim) (leaks []string, found int) {
 		}
 	}
 	for name, out := range outputs {
-		if strings.Contains(out, marker) {
+		if strings.Contains(out, marker) || strings.Contains(out, itemMarker) {
 			leaks = append(leaks, "CLI "+name)
 		}
 	}

@@ -227,6 +227,28 @@ func (s *sim) last(rcpt, subj string) mailtest.Received {
 	return mailtest.Received{}
 }
 
+// lastOf returns the latest message of the outbound kind ("prompt",
+// "reminder", "digest", …) delivered to rcpt.
+func (s *sim) lastOf(rcpt, kind string) mailtest.Received {
+	s.t.Helper()
+	rows, err := s.db.FindOutbound(s.ctx, store.OutboundFilter{Kind: kind, Limit: 100000})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for i := len(rows) - 1; i >= 0; i-- {
+		if rows[i].Recipient != rcpt {
+			continue
+		}
+		for _, m := range s.mails() {
+			if strings.Trim(m.Header("Message-ID"), "<>") == rows[i].MessageID {
+				return m
+			}
+		}
+	}
+	s.t.Fatalf("no %s delivered to %s", kind, rcpt)
+	return mailtest.Received{}
+}
+
 // reply sends a complete reply from `from` to the Reply-To of to (or to
 // rcpt when given) over SMTP, then processes what the receiver stored.
 func (s *sim) reply(from, name string, to mailtest.Received, body string) {

@@ -2,6 +2,7 @@ package ask
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -166,7 +167,10 @@ func (s *Service) sendCopies(ctx context.Context, tx *store.DB, a *store.Ask, te
 		if reminder && r.Answered {
 			continue
 		}
-		m, err := tx.MemberByID(ctx, r.MemberID)
+		m, err := tx.MemberInTeam(ctx, r.MemberID, team.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			m, err = tx.MemberByID(ctx, r.MemberID) // left the team since
+		}
 		if err != nil {
 			return fmt.Errorf("ask: copies: %w", err)
 		}

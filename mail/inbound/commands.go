@@ -3,6 +3,7 @@ package inbound
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tidings-app/tidings/store"
@@ -94,14 +95,25 @@ func (j *job) setUntil(ch *store.MemberChange, name, day string) string {
 	return "paused until resume"
 }
 
-// applyDone hands "done: …" commands to the meeting filer.
+// applyDone closes the member's own one-on-one items named by "done: …"
+// (closeOneOnOneDone) and hands the other "done: …" commands to the
+// meeting filer.
 func (j *job) applyDone(ctx context.Context) (string, error) {
-	if j.p.opts.Filer == nil {
-		return "done: ignored, meetings not configured", nil
-	}
-	reason, err := j.p.opts.Filer.ApplyCommands(ctx, j.tx, j.target.Member.ID, j.msg)
+	msg, notes, err := j.closeOneOnOneDone(ctx)
 	if err != nil {
 		return "", err
 	}
-	return reason, nil
+	reason := ""
+	switch {
+	case j.p.opts.Filer == nil && len(notes) == 0:
+		reason = "done: ignored, meetings not configured"
+	case j.p.opts.Filer != nil:
+		if reason, err = j.p.opts.Filer.ApplyCommands(ctx, j.tx, j.target.Member.ID, msg); err != nil {
+			return "", err
+		}
+	}
+	if reason != "" {
+		notes = append(notes, reason)
+	}
+	return strings.Join(notes, "; "), nil
 }

@@ -181,8 +181,10 @@ func prefsChanges(before, after store.MemberPrefs) (done, undo []string) {
 		switch after.Digest {
 		case store.DigestOff:
 			line = "Digest: off. You get no team digests (check-ins go on)."
-		case store.DigestDaily, store.DigestWeekly:
-			line += " Digests go out on your team's schedule; your preference is saved for when a choice is offered."
+		case store.DigestDaily:
+			line += " From a team with a weekly digest you also get a daily one on the other weekdays, at the digest's usual time."
+		case store.DigestWeekly:
+			line += " From a team with a daily digest you get one weekly summary instead, on its last day of the week."
 		}
 		done = append(done, line)
 		undo = append(undo, "digest "+was(before.Digest, "default"))

@@ -194,18 +194,21 @@ func (a *applier) closeItems(ctx context.Context, done []string) ([]string, erro
 	}
 	var closed []string
 	for _, d := range done {
-		want := strings.ToLower(strings.TrimSpace(d))
+		// The rule of "done:" everywhere (reply.MatchItem): the best
+		// match wins, two equally good ones close nothing.
+		texts := make([]string, len(open))
 		for i, it := range open {
-			if it.Status != store.ActionOpen || want == "" || !strings.Contains(strings.ToLower(it.Text), want) {
-				continue
-			}
-			if err := a.tx.CloseOneOnOneItem(ctx, it.ID, a.at); err != nil {
-				return nil, err
-			}
-			open[i].Status = store.ActionDone
-			closed = append(closed, it.Text)
-			break
+			texts[i] = it.Text
 		}
+		i := reply.MatchItem(d, texts)
+		if i < 0 {
+			continue
+		}
+		if err := a.tx.CloseOneOnOneItem(ctx, open[i].ID, a.at); err != nil {
+			return nil, err
+		}
+		closed = append(closed, open[i].Text)
+		open = append(open[:i], open[i+1:]...)
 	}
 	if len(closed) > 0 {
 		a.notes = append(a.notes, fmt.Sprintf("%d items closed", len(closed)))

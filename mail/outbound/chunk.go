@@ -110,7 +110,7 @@ func (p *Prompter) prepare(ctx context.Context, ts *store.TeamSchedule, c *store
 	if len(pending) == 0 {
 		return b, nil
 	}
-	open, err := p.db.OpenActionItemsOf(ctx, members)
+	open, err := p.db.OpenPromptItemsOf(ctx, members) // meeting items and each member's own 1:1 items
 	if err != nil {
 		return nil, err
 	}

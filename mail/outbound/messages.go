@@ -185,7 +185,7 @@ func (p *Prompter) remind(ctx context.Context, tx *store.DB, d *store.DueReminde
 	if err != nil {
 		return nil, err
 	}
-	open, err := tx.OpenActionItems(ctx, m.ID)
+	open, err := tx.OpenPromptItems(ctx, m.ID) // meeting items and the member's own 1:1 items
 	if err != nil {
 		return nil, err
 	}

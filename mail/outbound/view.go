@@ -33,7 +33,10 @@ type promptView struct {
 
 type itemView struct {
 	Text, Short, From string
-	Due               *time.Time
+	// OneOnOne is the other person of the one-on-one the item comes from
+	// ("Ben Okafor"); such an item is in its owner's own prompt only.
+	OneOnOne string
+	Due      *time.Time
 }
 
 // welcomeView is the data of the welcome template.
@@ -124,7 +127,7 @@ func hints(qs []store.Question) []string {
 func items(in []store.ActionItemNote, loc *time.Location) []itemView {
 	out := make([]itemView, len(in))
 	for i, it := range in {
-		out[i] = itemView{Text: it.Text, Short: shortText(it.Text), From: it.NoteTitle}
+		out[i] = itemView{Text: it.Text, Short: shortText(it.Text), From: it.NoteTitle, OneOnOne: it.OneOnOneWith}
 		if it.Due != nil {
 			d := store.DateIn(*it.Due, loc) // a calendar date, not an instant
 			out[i].Due = &d
