@@ -16,9 +16,11 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -114,10 +116,17 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) ([]SearchHit, error) {
 }
 
 // searchFilters renders the filters shared by both backends on alias d.
-func searchFilters(q SearchQuery) (string, []any) {
+func searchFilters(q SearchQuery, postgres bool) (string, []any) {
 	var b strings.Builder
 	args := []any{q.TeamIDs}
-	b.WriteString(" AND d.team_id IN ?")
+	if postgres {
+		// One array parameter, not one parameter per team: a viewer of
+		// thousands of teams must not cost thousands of bind values.
+		args[0] = int64Array(q.TeamIDs)
+		b.WriteString(" AND d.team_id = ANY(CAST(? AS bigint[]))")
+	} else {
+		b.WriteString(" AND d.team_id IN ?")
+	}
 	if q.MemberID != 0 {
 		b.WriteString(" AND d.member_id = ?")
 		args = append(args, q.MemberID)
@@ -138,7 +147,7 @@ func searchFilters(q SearchQuery) (string, []any) {
 }
 
 func (db *DB) searchSQLite(ctx context.Context, q SearchQuery, pq searchExpr) ([]SearchHit, error) {
-	filters, args := searchFilters(q)
+	filters, args := searchFilters(q, false)
 	sql := `SELECT d.kind, d.object_id, d.team_id, d.member_id, d.at, d.title,
 		snippet(search_fts, 1, char(2), char(3), '…', 24) AS snippet,
 		-bm25(search_fts, 2.0, 1.0) AS rank
@@ -183,7 +192,7 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 		match = "(" + strings.Join(or, " OR ") + ")"
 		query = "CASE d.lang " + strings.Join(cs, " ") + " END"
 	}
-	filters, fargs := searchFilters(q)
+	filters, fargs := searchFilters(q, true)
 	// Named arguments (@q …) for the query text; the filters' positional
 	// arguments are renamed too so both kinds do not mix.
 	named := map[string]any{"q": text, "limit": q.Limit, "offset": q.Offset}
@@ -192,16 +201,45 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 		filters = strings.Replace(filters, "?", "@"+name, 1)
 		named[name] = a
 	}
-	sql := `SELECT s.kind, s.object_id, s.team_id, s.member_id, s.at, s.title, s.rank,
+	// Candidates are the newest searchCandidates matches; only they are
+	// ranked (ts_rank reads each document's vector), and only the page
+	// gets a headline.
+	named["window"] = searchCandidates
+	sql := `WITH c AS (SELECT d.id FROM search_docs d WHERE ` + match + filters + `
+			ORDER BY d.at DESC LIMIT @window)
+		SELECT s.kind, s.object_id, s.team_id, s.member_id, s.at, s.title, s.rank,
 		ts_headline(s.lang, s.body, s.tq, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||
 			', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
-		FROM (SELECT d.*, ` + query + ` AS tq, ts_rank(d.tsv, ` + query + `) AS rank
-			FROM search_docs d WHERE ` + match + filters + `
+		FROM (SELECT d.id, d.kind, d.object_id, d.team_id, d.member_id, d.at, d.title, d.body, d.lang,
+				` + query + ` AS tq, ts_rank(d.tsv, ` + query + `) AS rank
+			FROM c JOIN search_docs d ON d.id = c.id
 			ORDER BY rank DESC, d.at DESC, d.id DESC LIMIT @limit OFFSET @offset) s
 		ORDER BY s.rank DESC, s.at DESC, s.id DESC`
 	var hits []SearchHit
 	err = db.gorm.WithContext(ctx).Raw(sql, named).Scan(&hits).Error
 	return hits, err
+}
+
+// searchCandidates is how many of the newest matches PostgreSQL ranks: a
+// word found in most documents is ranked among its newest 1,000 matches,
+// not all of them (see docs/archive-data.md).
+const searchCandidates = 1000
+
+// int64Array is a PostgreSQL bigint[] parameter.
+type int64Array []int64
+
+// Value renders the array literal {1,2,3}.
+func (a int64Array) Value() (driver.Value, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, v := range a {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(v, 10))
+	}
+	b.WriteByte('}')
+	return b.String(), nil
 }
 
 // searchLanguages are the PostgreSQL text-search configurations a team

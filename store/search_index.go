@@ -41,6 +41,7 @@ func searchSchema(postgres bool) []string {
 			`CREATE INDEX IF NOT EXISTS ix_search_docs_tsv ON search_docs USING gin (tsv)`,
 			`CREATE INDEX IF NOT EXISTS ix_search_docs_team_at ON search_docs (team_id, at)`,
 			`CREATE INDEX IF NOT EXISTS ix_search_docs_member ON search_docs (member_id)`,
+			`CREATE INDEX IF NOT EXISTS ix_search_docs_at ON search_docs (at)`,
 		}
 	}
 	return []string{
