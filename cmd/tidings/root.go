@@ -52,6 +52,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newOKRsCmd(a),
 		newMembersCmd(a),
 		newOneOnOnesCmd(a),
+		newExportCmd(a),
 	)
 	return root, a
 }
