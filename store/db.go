@@ -44,6 +44,9 @@ type DB struct {
 	jobs     *river.Client[*sql.Tx] // insert-only client
 	listen   *pgxpool.Pool          // PostgreSQL: connections for River's LISTEN
 	now      func() time.Time
+	// scanMax overrides searchScanMax when not zero (tests: -1 always
+	// uses the GIN index).
+	scanMax int
 }
 
 // Options tunes Open; the zero value is fine.

@@ -163,8 +163,8 @@ func (db *DB) searchSQLite(ctx context.Context, q SearchQuery, pq searchExpr) ([
 
 func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) ([]SearchHit, error) {
 	var langs []string
-	err := db.gorm.WithContext(ctx).Model(&Team{}).Where("id IN ?", q.TeamIDs).
-		Distinct().Pluck("COALESCE(NULLIF(language, ''), 'simple')", &langs).Error
+	err := db.gorm.WithContext(ctx).Raw(`SELECT DISTINCT COALESCE(NULLIF(language, ''), 'simple') FROM teams
+		WHERE id = ANY(CAST(? AS bigint[]))`, int64Array(q.TeamIDs)).Scan(&langs).Error
 	if err != nil {
 		return nil, err
 	}
@@ -205,8 +205,25 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 	// ranked (ts_rank reads each document's vector), and only the page
 	// gets a headline.
 	named["window"] = searchCandidates
-	sql := `WITH c AS (SELECT d.id FROM search_docs d WHERE ` + match + filters + `
-			ORDER BY d.at DESC LIMIT @window)
+	// Few documents in the filtered teams and dates: read them and test
+	// each, rather than let the planner intersect them with every match of
+	// a common word in the GIN index (it underestimates that cost).
+	var few int
+	scanMax := searchScanMax
+	if db.scanMax != 0 {
+		scanMax = db.scanMax
+	}
+	err = db.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE true`+filters+
+		` LIMIT @scan) x`, merge(named, map[string]any{"scan": max(scanMax, 0) + 1})).Scan(&few).Error
+	if err != nil {
+		return nil, err
+	}
+	cands := `c AS (SELECT d.id FROM search_docs d WHERE ` + match + filters + ` ORDER BY d.at DESC LIMIT @window)`
+	if few <= scanMax {
+		cands = `f AS MATERIALIZED (SELECT d.id, d.at, d.lang, d.tsv FROM search_docs d WHERE true` + filters + `),
+			c AS (SELECT d.id FROM f d WHERE ` + match + ` ORDER BY d.at DESC LIMIT @window)`
+	}
+	sql := `WITH ` + cands + `
 		SELECT s.kind, s.object_id, s.team_id, s.member_id, s.at, s.title, s.rank,
 		ts_headline(s.lang, s.body, s.tq, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||
 			', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
@@ -224,6 +241,23 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 // word found in most documents is ranked among its newest 1,000 matches,
 // not all of them (see docs/archive-data.md).
 const searchCandidates = 1000
+
+// searchScanMax is the most documents (after the team, member, kind and
+// date filters) PostgreSQL tests one by one instead of using the GIN
+// index.
+const searchScanMax = 20000
+
+// merge returns a copy of a with b's entries added.
+func merge(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
 
 // int64Array is a PostgreSQL bigint[] parameter.
 type int64Array []int64

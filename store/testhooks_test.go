@@ -11,3 +11,7 @@ func DropSearchIndexForTest(ctx context.Context, db *DB) error {
 	}
 	return g.Where(map[string]any{"key": settingSearchIndex}).Delete(&Setting{}).Error
 }
+
+// SetSearchScanMaxForTest makes PostgreSQL search test at most n filtered
+// documents one by one; -1 always uses the GIN index.
+func SetSearchScanMaxForTest(db *DB, n int) { db.scanMax = n }
