@@ -207,14 +207,16 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 	named["window"] = searchCandidates
 	// Few documents in the filtered teams and dates: read them and test
 	// each, rather than let the planner intersect them with every match of
-	// a common word in the GIN index (it underestimates that cost).
+	// a common word in the GIN index (it underestimates that cost). The
+	// count stops at the limit; ORDER BY team_id makes it an index-only
+	// scan of (team_id, at) instead of reading wide rows.
 	var few int
 	scanMax := searchScanMax
 	if db.scanMax != 0 {
 		scanMax = db.scanMax
 	}
 	err = db.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE true`+filters+
-		` LIMIT @scan) x`, merge(named, map[string]any{"scan": max(scanMax, 0) + 1})).Scan(&few).Error
+		` ORDER BY d.team_id LIMIT @scan) x`, merge(named, map[string]any{"scan": max(scanMax, 0) + 1})).Scan(&few).Error
 	if err != nil {
 		return nil, err
 	}
