@@ -44,6 +44,9 @@ type DB struct {
 	listen   *pgxpool.Pool          // PostgreSQL: connections for River's LISTEN
 	now      func() time.Time
 	version  string // the schema version this binary migrates to (schemaversion.go)
+	// scanMax overrides searchScanMax when not zero (tests: -1 always
+	// uses the GIN index).
+	scanMax int
 }
 
 // Options tunes Open; the zero value is fine.

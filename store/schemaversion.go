@@ -18,7 +18,7 @@ import (
 // a step is added or changed: it is part of SchemaVersion, so a database
 // migrated by an older binary is migrated again. Adding a model or a field
 // needs no change here: the models' shapes are hashed.
-const schemaRevision = "2026-12-01.1"
+const schemaRevision = "2026-12-01.2"
 
 // schemaTable records every schema version a binary migrated the database
 // to (version, when). It is not a gorm model, so it is not part of the
@@ -126,6 +126,9 @@ func (db *DB) migrate(ctx context.Context, force bool, onMigrate func(version st
 	})
 	if err != nil {
 		return wrap("migrate", err)
+	}
+	if err := db.migrateSearch(ctx); err != nil { // its own transaction (backfill)
+		return err
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return wrap("job migrations", err)

@@ -21,8 +21,9 @@ import (
 // by a TIDINGS_<KEY> environment variable) and the teams that `apply`
 // syncs into the store.
 type Config struct {
-	Server ServerConfig `yaml:"server"`
-	Teams  []TeamConfig `yaml:"teams"`
+	Server    ServerConfig    `yaml:"server"`
+	Teams     []TeamConfig    `yaml:"teams"`
+	Retention RetentionConfig `yaml:"retention"` // config_retention.go
 
 	path    string            // the file it came from, for messages
 	root    *yaml.Node        // for line numbers
@@ -82,6 +83,7 @@ type TeamConfig struct {
 	} `yaml:"digest"`
 	AllowedDomains []string           `yaml:"allowed_domains"` // may post meeting notes
 	Receipts       string             `yaml:"receipts"`        // unsure (default), always, never: see config_receipts.go
+	Language       string             `yaml:"language"`        // archive search language: config_retention.go
 	Members        []MemberConfig     `yaml:"members"`
 	CheckIns       []CheckInConfig    `yaml:"checkins"`
 	OKRs           []OKRQuarterConfig `yaml:"okrs"`
@@ -375,6 +377,9 @@ func (c *Config) validate() error {
 	if err := c.validateText(); err != nil {
 		return err
 	}
+	if err := c.validateRetention(); err != nil {
+		return err
+	}
 	slugs := map[string]bool{}
 	members := map[string]MemberConfig{}
 	for i := range c.Teams {
@@ -443,6 +448,9 @@ func (c *Config) validateTeam(t *TeamConfig, at []any, all map[string]MemberConf
 		if _, err := store.ParseSchedule(t.Digest.Schedule); err != nil {
 			return c.errAt("team %q digest: %v", append(at, "digest", "schedule"), t.Slug, err)
 		}
+	}
+	if err := c.validateLanguage(t, at); err != nil {
+		return err
 	}
 	if err := c.validateReceipts(t, at); err != nil {
 		return err
@@ -557,7 +565,8 @@ func (c *Config) Specs() []store.TeamSpec {
 	out := make([]store.TeamSpec, 0, len(c.Teams))
 	for _, t := range c.Teams {
 		ts := store.TeamSpec{Slug: t.Slug, Name: t.Name, Timezone: t.Timezone, DigestSchedule: t.Digest.Schedule,
-			DigestLocal: t.Digest.Local, AllowedDomains: t.AllowedDomains, Receipts: t.Receipts, Holidays: t.holidays}
+			DigestLocal: t.Digest.Local, AllowedDomains: t.AllowedDomains, Receipts: t.Receipts, Holidays: t.holidays,
+			Language: t.Language}
 		for _, m := range t.Members {
 			ts.Members = append(ts.Members, store.MemberSpec{Email: m.Email, Name: m.Name, Timezone: m.Timezone, Role: m.Role, Aliases: m.Aliases})
 		}

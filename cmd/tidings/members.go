@@ -19,7 +19,7 @@ import (
 // unsuppress|resubscribe`.
 func newMembersCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "members", Short: "See who gets what, and change a member's state"}
-	cmd.AddCommand(newMembersListCmd(a), newMembersShowCmd(a))
+	cmd.AddCommand(newMembersListCmd(a), newMembersShowCmd(a), newMembersForgetCmd(a))
 	for _, c := range leadCommands {
 		cmd.AddCommand(newLeadCmd(a, c))
 	}

@@ -53,6 +53,7 @@ Start with "tidings serve --config examples/tidings.yaml".`,
 		newMembersCmd(a),
 		newOneOnOnesCmd(a),
 		newMigrateCmd(a),
+		newExportCmd(a),
 	)
 	return root, a
 }
