@@ -44,7 +44,9 @@ func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[store.Retention
 }
 
 // Timeout implements river.Worker.
-func (w *retentionWorker) Timeout(*river.Job[store.RetentionArgs]) time.Duration { return 10 * time.Minute }
+func (w *retentionWorker) Timeout(*river.Job[store.RetentionArgs]) time.Duration {
+	return 10 * time.Minute
+}
 
 // periodicJobs returns the hourly run (elected leader only, and once at
 // start).
