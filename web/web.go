@@ -144,7 +144,12 @@ func (s *Server) routes() {
 	team("/okrs", s.okrs)
 //	team("/search", s.search)
 //	team("/export.{format}", s.export)
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.notFound(w, r) })
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r2, err := s.session(r); err == nil {
+			r = r2
+		}
+		s.notFound(w, r)
+	})
 	s.mux = m
 }
 
