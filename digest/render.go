@@ -30,7 +30,7 @@ type View struct {
 	// (it signs that recipient in); empty leaves the line out.
 	PageURL   string
 	nameWidth int
-	colWidth    []int
+	colWidth  []int
 }
 
 // Render renders d (subject, text and HTML) with the "digest" templates of

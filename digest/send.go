@@ -71,7 +71,7 @@ type Options struct {
 	// team (slug) for period in the web archive; the digest shows it.
 	PageLink func(team, period string, memberID int64) string
 	Logger   *slog.Logger // default: discard
-	Now             func() time.Time
+	Now      func() time.Time
 }
 
 // Service loads, builds, renders and sends digests.

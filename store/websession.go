@@ -45,9 +45,9 @@ type WebSession struct {
 // window starting at Start. Kept in the database so that every instance
 // behind one address counts together.
 type RateCount struct {
-	Key    string    `gorm:"primaryKey;size:255"`
-	Start  time.Time `gorm:"primaryKey;column:window_start"`
-	Count  int       `gorm:"not null"`
+	Key   string    `gorm:"primaryKey;size:255"`
+	Start time.Time `gorm:"primaryKey;column:window_start"`
+	Count int       `gorm:"not null"`
 }
 
 // CreateSignInLink stores a sign-in link (l.ID is set).

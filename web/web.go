@@ -142,8 +142,8 @@ func (s *Server) routes() {
 	team("/n/{id}", s.note)
 	team("/asks", s.asks)
 	team("/okrs", s.okrs)
-//	team("/search", s.search)
-//	team("/export.{format}", s.export)
+	//	team("/search", s.search)
+	//	team("/export.{format}", s.export)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r2, err := s.session(r); err == nil {
 			r = r2
@@ -234,7 +234,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // message is the data of the "message" page.
 type message struct {
-	Heading, Text string
+	Heading, Text  string
 	Link, LinkText string
 }
 
