@@ -131,6 +131,9 @@ func (db *DB) CreateAsk(ctx context.Context, a *Ask, memberIDs []int64) error {
 		if err := g.Create(a).Error; err != nil {
 			return err
 		}
+		if err := indexAsk(g, db.postgres, a.ID); err != nil {
+			return err
+		}
 		if len(memberIDs) == 0 {
 			return nil
 		}
@@ -268,7 +271,10 @@ func lockUpdate(db *DB) []clause.Expression {
 func (db *DB) SetAskStatus(ctx context.Context, id int64, from, to string) (bool, error) {
 	res := db.gorm.WithContext(ctx).Model(&Ask{}).Where("id = ? AND status = ?", id, from).
 		Updates(map[string]any{"status": to, "updated_at": db.now()})
-	return res.RowsAffected == 1, wrap("set ask status", res.Error)
+	if res.Error != nil || res.RowsAffected != 1 {
+		return false, wrap("set ask status", res.Error)
+	}
+	return true, wrap("set ask status: search index", indexAsk(db.gorm.WithContext(ctx), db.postgres, id))
 }
 
 // ScheduleAsk sets ask id's deadline and reminder time (an ask confirmed

@@ -175,6 +175,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.migrateScheduleIndexes(ctx); err != nil {
 		return err
 	}
+	if err := db.migrateSearch(ctx); err != nil {
+		return err
+	}
 	m, err := rivermigrate.New(db.driver, nil)
 	if err != nil {
 		return fmt.Errorf("store: job migrations: %w", err)

@@ -103,7 +103,10 @@ func (db *DB) CreateMeetingNote(ctx context.Context, n *MeetingNote, items []Act
 		if err := g.Create(n).Error; err != nil {
 			return err
 		}
-		return insertItems(g, n, items)
+		if err := insertItems(g, n, items); err != nil {
+			return err
+		}
+		return indexNote(g, db.postgres, n.ID)
 	})
 	return wrap("create meeting note", err)
 }
@@ -138,7 +141,10 @@ func (db *DB) ReplaceMeetingNote(ctx context.Context, n *MeetingNote, items []Ac
 		if err := g.Where("note_id = ?", n.ID).Delete(&ActionItem{}).Error; err != nil {
 			return err
 		}
-		return insertItems(g, n, items)
+		if err := insertItems(g, n, items); err != nil {
+			return err
+		}
+		return indexNote(g, db.postgres, n.ID)
 	})
 	return wrap("replace meeting note", err)
 }

@@ -23,7 +23,10 @@ type Team struct {
 	// AllowedDomains lets addresses of these domains post meeting notes.
 	AllowedDomains []string `gorm:"serializer:json"`
 	// Receipts says when a member gets a receipt for a reply: Receipts*.
-	Receipts  string `gorm:"size:16"`
+	Receipts string `gorm:"size:16"`
+	// Language is the PostgreSQL text-search configuration of the team's
+	// archive ("english", …; "" is "simple"): see ValidSearchLanguage.
+	Language  string `gorm:"size:32"`
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

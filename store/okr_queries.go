@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // PendingOKRs statuses.
@@ -142,10 +144,18 @@ func (db *DB) AddKRValues(ctx context.Context, vs []KRValue) error {
 	if len(vs) == 0 {
 		return nil
 	}
-	if err := db.gorm.WithContext(ctx).Create(&vs).Error; err != nil {
-		return wrap("add key result values", err)
-	}
-	return nil
+	err := db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		if err := g.Create(&vs).Error; err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := indexKRValue(g, db.postgres, v.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wrap("add key result values", err)
 }
 
 // KRValuesFromInbound reports whether message inboundID already filed

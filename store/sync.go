@@ -21,6 +21,7 @@ type TeamSpec struct {
 	DigestLocal    bool
 	AllowedDomains []string
 	Receipts       string // ReceiptsUnsure (also ""), ReceiptsAlways or ReceiptsNever
+	Language       string // search language (ValidSearchLanguage); "" is "simple"
 	Members        []MemberSpec
 	CheckIns       []CheckInSpec
 	OKRs           []OKRQuarterSpec // quarters named here are replaced; others are kept
@@ -79,7 +80,7 @@ func (c Changes) Empty() bool {
 func (db *DB) Sync(ctx context.Context, specs []TeamSpec) (Changes, error) {
 	var ch Changes
 	err := db.InTx(ctx, func(tx *DB) error {
-		s := syncer{g: tx.gorm, ch: &ch, now: tx.now().UTC(), fresh: map[int64]bool{}}
+		s := syncer{g: tx.gorm, ch: &ch, now: tx.now().UTC(), fresh: map[int64]bool{}, postgres: tx.postgres}
 		return s.run(specs)
 	})
 	if err != nil {
@@ -95,6 +96,8 @@ type syncer struct {
 	// fresh are the members this sync created: nothing of theirs to keep
 	// or clear.
 	fresh map[int64]bool
+	// postgres: the database is PostgreSQL (search language column).
+	postgres bool
 }
 
 func (s *syncer) run(specs []TeamSpec) error {
@@ -182,7 +185,8 @@ func (s *syncer) syncTeam(ts TeamSpec) (*Team, error) {
 	err := s.g.Where("slug = ?", ts.Slug).Take(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		t = Team{Slug: ts.Slug, Name: ts.Name, Timezone: ts.Timezone, DigestSchedule: ts.DigestSchedule,
-			DigestLocal: ts.DigestLocal, AllowedDomains: lower(ts.AllowedDomains), Receipts: ts.Receipts}
+			DigestLocal: ts.DigestLocal, AllowedDomains: lower(ts.AllowedDomains), Receipts: ts.Receipts,
+			Language: ts.Language}
 		if err := s.g.Create(&t).Error; err != nil {
 			return nil, wrap("create team", err)
 		}
@@ -204,9 +208,15 @@ func (s *syncer) syncTeam(ts TeamSpec) (*Team, error) {
 	set("digest local", t.DigestLocal != ts.DigestLocal)
 	set("allowed domains", !slices.Equal(t.AllowedDomains, lower(ts.AllowedDomains)))
 	set("receipts", t.Receipts != ts.Receipts)
+	set("language", t.Language != ts.Language)
+	if t.Language != ts.Language {
+		if err := setSearchLanguage(s.g, s.postgres, t.ID, ts.Language); err != nil {
+			return nil, wrap("update team: search language", err)
+		}
+	}
 	if len(diff) > 0 {
 		t.Name, t.Timezone, t.DigestSchedule, t.DigestLocal = ts.Name, ts.Timezone, ts.DigestSchedule, ts.DigestLocal
-		t.Receipts = ts.Receipts
+		t.Receipts, t.Language = ts.Receipts, ts.Language
 		t.AllowedDomains = lower(ts.AllowedDomains)
 		if err := s.g.Save(&t).Error; err != nil {
 			return nil, wrap("update team", err)

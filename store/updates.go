@@ -74,6 +74,9 @@ func (db *DB) createUpdate(ctx context.Context, p *Prompt, in UpdateInput) (*Upd
 	if err := db.gorm.WithContext(ctx).Create(&u).Error; err != nil {
 		return nil, false, wrap("save update", err)
 	}
+	if err := indexUpdate(db.gorm.WithContext(ctx), db.postgres, &u); err != nil {
+		return nil, false, wrap("save update: search index", err)
+	}
 	return &u, true, db.markAnswered(ctx, p.ID, u.AnsweredAt)
 }
 
@@ -95,6 +98,9 @@ func (db *DB) reviseUpdate(ctx context.Context, cur *Update, in UpdateInput) (*U
 	}
 	if res.RowsAffected == 0 {
 		return nil, false, wrap("save update", ErrConflict)
+	}
+	if err := indexUpdate(db.gorm.WithContext(ctx), db.postgres, &next); err != nil {
+		return nil, false, wrap("save update: search index", err)
 	}
 	return &next, true, db.markAnswered(ctx, cur.PromptID, next.AnsweredAt)
 }
