@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -303,4 +307,46 @@ func noteID(t *testing.T, db *store.DB) int64 {
 		t.Fatalf("notes %v %v", ns, err)
 	}
 	return ns[0].ID
+}
+
+func TestSearchAndExport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		w := seed(t, db, s.clock.Now())
+		b := s.signIn(t, "mo@example.com")
+		code, body, _ := b.get("/t/platform/search?q=capacitor")
+		if code != http.StatusOK || !strings.Contains(body, "<mark>capacitor</mark>") ||
+			!strings.Contains(body, fmt.Sprintf(`href="/t/platform/u/%d"`, w.update)) {
+			t.Errorf("search = %d:\n%s", code, body)
+		}
+		if _, body, _ := b.get("/t/platform/search?q=%3Cscript%3E"); strings.Contains(body, "<script>") {
+			t.Error("query echoed unescaped")
+		}
+		if _, body, _ := b.get("/t/platform/search?q=Secret+pending"); strings.Contains(body, "/n/") && strings.Contains(body, "Secret") && strings.Contains(body, "<mark>") {
+			t.Error("a pending note is found")
+		}
+		lead := s.signIn(t, "lea@example.com")
+		resp, err := lead.c.Get(s.srv.URL + "/t/platform/export.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil || resp.StatusCode != http.StatusOK || len(rows) < 2 ||
+			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="platform-`) {
+			t.Fatalf("export = %d %q, %d rows, %v", resp.StatusCode, resp.Header.Get("Content-Disposition"), len(rows), err)
+		}
+		if !strings.Contains(string(data), "still waiting on the flux capacitor vendor") {
+			t.Errorf("export lacks the blocker:\n%s", data)
+		}
+		code, body, _ = lead.get("/t/platform/export.json")
+		var doc struct {
+			Team    string            `json:"team"`
+			Updates []json.RawMessage `json:"updates"`
+		}
+		if code != http.StatusOK || json.Unmarshal([]byte(body), &doc) != nil || doc.Team != "platform" || len(doc.Updates) != 1 {
+			t.Errorf("json export = %d %+v", code, doc)
+		}
+	})
 }
