@@ -142,8 +142,8 @@ func (s *Server) routes() {
 	team("/n/{id}", s.note)
 	team("/asks", s.asks)
 	team("/okrs", s.okrs)
-		team("/search", s.search)
-		team("/export.csv", s.export(store.ExportCSV))
+	team("/search", s.search)
+	team("/export.csv", s.export(store.ExportCSV))
 	team("/export.json", s.export(store.ExportJSON))
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r2, err := s.session(r); err == nil {
