@@ -181,8 +181,8 @@ func (s *Server) digestOf(w http.ResponseWriter, r *http.Request, t *teamCtx) *s
 	return a
 }
 
-// digestPage shows a digest as it was sent: the HTML email in a sandboxed
-// frame, and its plain text.
+// digestPage shows a digest as it was sent: its plain text, and a link to
+// the HTML email.
 func (s *Server) digestPage(w http.ResponseWriter, r *http.Request, t *teamCtx) {
 	if a := s.digestOf(w, r, t); a != nil {
 		s.teamPage(w, r, t, "digest", "digests", a.Copy.Subject, struct {
@@ -192,14 +192,14 @@ func (s *Server) digestPage(w http.ResponseWriter, r *http.Request, t *teamCtx) 
 	}
 }
 
-// digestEmail is the HTML of a digest as sent, for the frame of its page:
-// sandboxed (no script, no form, no navigation), no remote resource.
+// digestEmail is the HTML of a digest as sent, served sandboxed (CSP
+// sandbox: no script, no form, an opaque origin) with no remote resource.
 func (s *Server) digestEmail(w http.ResponseWriter, r *http.Request, t *teamCtx) {
 	a := s.digestOf(w, r, t)
 	if a == nil {
 		return
 	}
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = w.Write([]byte(a.Copy.HTML))
 }

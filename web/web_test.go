@@ -273,7 +273,7 @@ func TestPagesShowWhatTheStoreAllows(t *testing.T) {
 			{fmt.Sprintf("/t/platform/u/%d", w.update), []string{"Earlier versions", "waiting on the vendor", "Platform digest, week 47", "/t/platform/d/2026-W47"}, nil},
 			{"/t/platform/n/", []string{"Planning sync", "1 open, 1 done"}, []string{"Secret pending"}},
 			{"/t/platform/asks", []string{"Which day for the offsite?", "Tuesday: 1", "Tuesdays are quiet"}, []string{"Mo Member", "Unconfirmed question?"}},
-			{"/t/platform/d/2026-W47", []string{"Platform digest, week 47", "sandbox", "still waiting on the flux capacitor vendor"}, nil},
+			{"/t/platform/d/2026-W47", []string{"Platform digest, week 47", `href="/t/platform/d/2026-W47/email"`, "still waiting on the flux capacitor vendor"}, nil},
 			{"/", []string{"Platform", "(observer)"}, []string{"Web"}},
 		} {
 			code, body, _ := b.get(c.path)

@@ -171,8 +171,14 @@ func TestArchiveInBrowser(t *testing.T) {
 	}
 	shots(t, b, "archive-update")
 	run("open its digest", chromedp.Click(xpath(`//main//a[contains(@href, "/d/")]`)),
-		chromedp.WaitVisible(css("iframe.email")))
+		chromedp.WaitVisible(xpath(`//pre[contains(., "VPN firmware")]`)))
 	shots(t, b, "archive-digest")
+	run("the email as it looked", chromedp.Click(xpath(`//a[contains(., "open the email")]`)),
+		chromedp.WaitVisible(xpath(`//h1[contains(., "Platform team")]`)))
+	shots(t, b, "archive-digest-email")
+	if code, body := get(t, base+"/t/platform/d/"+p.Key+"/email", sessionCookie(t, b)); code != http.StatusOK || !strings.Contains(body, "VPN firmware") {
+		t.Errorf("the digest email = %d:\n%s", code, body)
+	}
 
 	// Another team's URLs are 404 for Ana, exactly like missing pages.
 	cookie := sessionCookie(t, b)
@@ -197,7 +203,7 @@ func TestArchiveInBrowser(t *testing.T) {
 	// Ben follows his digest's link, which signs him (and only him) in,
 	// and downloads the team export.
 	run("digest link", chromedp.Navigate(pageLink[1]), h1("Sign in as Ben Okafor"),
-		chromedp.Click(css("main form button")), chromedp.WaitVisible(css("iframe.email")),
+		chromedp.Click(css("main form button")), chromedp.WaitVisible(css("pre.digest-text")),
 		chromedp.WaitVisible(xpath(`//a[contains(., "Export CSV")]`)))
 	code, body := get(t, base+"/t/platform/export.csv", sessionCookie(t, b))
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
@@ -271,7 +277,7 @@ func shots(t *testing.T, tab context.Context, name string) {
 		}))
 		var png []byte
 		if err == nil {
-			png, err = chromedp.Run(tab, chromedp.FullScreenshot(90))
+			png, err = chromedp.Run(tab, chromedp.FullScreenshot(100))
 		}
 		if err == nil {
 			err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, w)), png, 0o644)
