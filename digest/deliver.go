@@ -68,6 +68,9 @@ func (s *Service) Send(ctx context.Context, teamID int64, key string, opts SendO
 	if err != nil {
 		return res, err
 	}
+	if err := s.keepCopy(ctx, row.ID, d); err != nil {
+		return res, err
+	}
 	if err := s.db.MarkDigestSent(ctx, row.ID, s.opts.Now()); err != nil {
 		return res, fmt.Errorf("digest: send: %w", err)
 	}
@@ -101,10 +104,28 @@ func (s *Service) deliver(ctx context.Context, d Digest, zone, resend string) (R
 	return res, nil
 }
 
+// keepCopy stores the digest as sent, rendered in the team's zone without
+// any recipient's links, for the web archive (store.DigestCopy).
+func (s *Service) keepCopy(ctx context.Context, digestID int64, d Digest) error {
+	r, err := RenderFor(s.opts.Templates, d, nil, "")
+	if err != nil {
+		return err
+	}
+	err = s.db.SaveDigestCopy(ctx, &store.DigestCopy{DigestID: digestID, TeamID: d.TeamID, PeriodStart: d.Period.Start,
+		PeriodEnd: d.Period.End, Subject: r.Subject, Text: r.Text, HTML: r.HTML, SentAt: s.opts.Now()})
+	if err != nil {
+		return fmt.Errorf("digest: keep a copy: %w", err)
+	}
+	return nil
+}
+
 // marker stands for the recipient's unsubscribe URL in a rendering shared
 // by all recipients: the body of a 5,000-member digest is rendered once,
 // not once per reader.
 const marker = "https://unsubscribe.invalid/tidings-recipient"
+
+// pageMarker stands for the recipient's archive link in the same way.
+const pageMarker = "https://page.invalid/tidings-recipient"
 
 type renderer struct {
 	s      *Service
@@ -122,8 +143,13 @@ func newRenderer(s *Service, d Digest) *renderer {
 // exact); otherwise rendered on its own.
 func (r *renderer) render(to Person) (templates.Rendered, error) {
 	u := r.s.unsubscribe(r.d.TeamID, to.MemberID)
-	if !plainURL(u) {
+	page := r.s.pageLink(r.d, to.MemberID)
+	if !plainURL(u) || page != "" && !plainURL(page) {
 		return r.s.Render(r.d, to)
+	}
+	pm := ""
+	if page != "" {
+		pm = pageMarker
 	}
 	zone := ""
 	if to.Location != nil {
@@ -131,7 +157,7 @@ func (r *renderer) render(to Person) (templates.Rendered, error) {
 	}
 	shared, ok := r.shared[zone]
 	if !ok {
-		out, err := RenderFor(r.s.opts.Templates, r.d, to.Location, marker)
+		out, err := renderFor(r.s.opts.Templates, r.d, to.Location, marker, pm)
 		if err != nil {
 			return templates.Rendered{}, err
 		}
@@ -139,9 +165,10 @@ func (r *renderer) render(to Person) (templates.Rendered, error) {
 		r.shared[zone] = shared
 	}
 	out := *shared
-	out.Subject = strings.ReplaceAll(out.Subject, marker, u)
-	out.Text = strings.ReplaceAll(out.Text, marker, u)
-	out.HTML = strings.ReplaceAll(out.HTML, marker, u)
+	rep := strings.NewReplacer(marker, u, pageMarker, page)
+	out.Subject = rep.Replace(out.Subject)
+	out.Text = rep.Replace(out.Text)
+	out.HTML = rep.Replace(out.HTML)
 	return out, nil
 }
 

@@ -26,8 +26,11 @@ type View struct {
 	// Unsubscribe is the recipient's one-click unsubscribe URL; empty
 	// leaves the footer line out.
 	Unsubscribe string
-	nameWidth   int
-	colWidth    []int
+	// PageURL is the recipient's link to this digest in the web archive
+	// (it signs that recipient in); empty leaves the line out.
+	PageURL   string
+	nameWidth int
+	colWidth  []int
 }
 
 // Render renders d (subject, text and HTML) with the "digest" templates of
@@ -41,10 +44,15 @@ func Render(set *templates.Set, d Digest, unsubscribe string) (templates.Rendere
 // Errors come from the templates (templates.ErrNoTemplate when the set has
 // no digest).
 func RenderFor(set *templates.Set, d Digest, reader *time.Location, unsubscribe string) (templates.Rendered, error) {
+	return renderFor(set, d, reader, unsubscribe, "")
+}
+
+// renderFor is RenderFor with the reader's archive link.
+func renderFor(set *templates.Set, d Digest, reader *time.Location, unsubscribe, page string) (templates.Rendered, error) {
 	if reader == nil {
 		reader = d.Period.Loc
 	}
-	v := View{Digest: d, Reader: reader, Unsubscribe: unsubscribe}
+	v := View{Digest: d, Reader: reader, Unsubscribe: unsubscribe, PageURL: page}
 	v.colWidth = make([]int, len(d.Participation.Columns))
 	for i := range v.colWidth {
 		v.colWidth[i] = 3

@@ -67,8 +67,11 @@ type Options struct {
 	// TeamUnsubscribe, when set, is used instead of Unsubscribe: the URL
 	// that stops this team's digests only for the member.
 	TeamUnsubscribe func(teamID, memberID int64) string
-	Logger          *slog.Logger // default: discard
-	Now             func() time.Time
+	// PageLink, when set, returns the recipient's link to the digest of
+	// team (slug) for period in the web archive; the digest shows it.
+	PageLink func(team, period string, memberID int64) string
+	Logger   *slog.Logger // default: discard
+	Now      func() time.Time
 	// Negative judges whether an answer filed before its Negative verdict
 	// was recorded says nothing ("none", "n/a"); cmd passes the reply
 	// parser's reply.IsNegative, the judge mail/inbound records verdicts
@@ -178,7 +181,14 @@ func (s *Service) Load(ctx context.Context, teamID int64, p Period) (Digest, err
 // Render renders d for one recipient, times in their zone, with the
 // service's templates (see RenderFor for the errors).
 func (s *Service) Render(d Digest, to Person) (templates.Rendered, error) {
-	return RenderFor(s.opts.Templates, d, to.Location, s.unsubscribe(d.TeamID, to.MemberID))
+	return renderFor(s.opts.Templates, d, to.Location, s.unsubscribe(d.TeamID, to.MemberID), s.pageLink(d, to.MemberID))
+}
+
+func (s *Service) pageLink(d Digest, memberID int64) string {
+	if s.opts.PageLink == nil {
+		return ""
+	}
+	return s.opts.PageLink(d.TeamSlug, d.Period.Key, memberID)
 }
 
 func (s *Service) unsubscribe(teamID, memberID int64) string {

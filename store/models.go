@@ -333,5 +333,6 @@ func models() []any {
 		&Objective{}, &KeyResult{}, &KRValue{}, &PendingOKRs{}, &KRRetro{}, &OKRRecap{}, &ScheduleProgress{},
 		&MemberEvent{}, &Optout{}, &MemberPrefs{}, &Holiday{}, &Confirmation{},
 		&OneOnOne{}, &OneOnOneMeeting{}, &OneOnOneEntry{}, &OneOnOneItem{},
+		&SignInLink{}, &WebSession{}, &RateCount{}, &DigestCopy{},
 	}
 }

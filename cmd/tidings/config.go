@@ -34,14 +34,14 @@ type Config struct {
 type ServerConfig struct {
 	Domain     string `yaml:"domain"`      // reply and ingest addresses live here
 	SMTPListen string `yaml:"smtp_listen"` // the receiver
-	HTTPListen string `yaml:"http_listen"` // health, metrics, unsubscribe
+	HTTPListen string `yaml:"http_listen"` // health, metrics, unsubscribe, the web archive
 	Database   string `yaml:"database"`    // SQLite path or postgres:// URL
 	Relay      string `yaml:"relay"`       // smtp://, smtps://, smtp+starttls://; empty: outbox
 	From       string `yaml:"from"`
 	Secret     string `yaml:"secret"`     // signs reply tokens; empty: generated once and kept in the store
 	Outbox     string `yaml:"outbox"`     // where .eml files go without a relay
 	Templates  string `yaml:"templates"`  // directory overriding the embedded templates
-	PublicURL  string `yaml:"public_url"` // base of unsubscribe links
+	PublicURL  string `yaml:"public_url"` // the web archive's address; base of links in emails
 	LogLevel   string `yaml:"log_level"`  // debug, info, warn, error
 	Workers    int    `yaml:"workers"`    // concurrent jobs (processing replies, delivering, digests)
 	DKIM       struct {

@@ -19,6 +19,7 @@ import (
 	"github.com/tidings-app/tidings/mail/reply"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/templates"
+	"github.com/tidings-app/tidings/web"
 )
 
 // deps are the parts that every command sending or receiving mail shares,
@@ -38,6 +39,8 @@ type deps struct {
 	meetings  *meeting.Filer   // built once: it registers metrics
 	askSvc    *ask.Service     // built once
 	inbound   *inbound.Options // built once: the receiver and the processor share it
+	secret    string           // the server secret (configured or kept in the store)
+	web       *web.Server      // built once
 }
 
 // newDeps resolves the secret (configured, else kept in the store), parses
@@ -53,6 +56,7 @@ func newDeps(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, r
 			return nil, &exitError{code: exTempFail, msg: fmt.Sprintf("secret: %v", err)}
 		}
 	}
+	d.secret = secret
 	signer, err := mail.NewSigner(secret)
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
@@ -118,7 +122,7 @@ func newComposer(cfg *Config, now func() time.Time) (*outbound.Composer, error) 
 // prompter builds the prompt scheduler.
 func (d *deps) prompter() (*outbound.Prompter, error) {
 	p, err := outbound.NewPrompter(d.db, outbound.PrompterOptions{Composer: d.composer, Templates: d.templates,
-		Addresses: d.addrs, PublicURL: d.cfg.BaseURL(), Logger: d.log, Now: d.now})
+		Addresses: d.addrs, PublicURL: d.cfg.BaseURL(), PageLink: d.teamPageLink, Logger: d.log, Now: d.now})
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}
@@ -223,6 +227,7 @@ func (d *deps) digestService() (*digest.Service, error) {
 		TeamUnsubscribe: func(teamID, id int64) string {
 			return outbound.DigestUnsubscribeURL(d.cfg.BaseURL(), signer, teamID, id)
 		},
+		PageLink: d.digestPageLink,
 	})
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}

@@ -81,6 +81,9 @@ func endToEnd(t *testing.T) {
 		t.Errorf("Ben's prompt does not list his action item:\n%s", benPrompt.Data)
 	}
 	prompt := findTo(t, msgs[3:], "ana@example.com")
+	if pt := strings.ReplaceAll(textPart(t, prompt.Data), "\r\n", "\n"); !strings.Contains(pt, "Your team's updates on the web:\nhttps://tidings.example.com/l/") {
+		t.Errorf("prompt lacks the signed link to the team's archive page:\n%s", prompt.Data)
+	}
 	replyTo := strings.Trim(prompt.Header("Reply-To"), "<>")
 	if !strings.HasPrefix(replyTo, "reply+") {
 		t.Fatalf("prompt Reply-To = %q", prompt.Header("Reply-To"))
@@ -120,7 +123,7 @@ func endToEnd(t *testing.T) {
 	msgs = sink.WaitFor(7, 30*time.Second)
 	digestMsg := findTo(t, msgs[5:], "ben@example.com")
 	text := digestMsg.Header("Precedence") + digestMsg.Header("List-Unsubscribe-Post") + textPart(t, digestMsg.Data)
-	for _, want := range []string{"waiting on VPN access", "shipped the billing export", "bulk",
+	for _, want := range []string{"Read this digest on the web: https://tidings.example.com/l/", "waiting on VPN access", "shipped the billing export", "bulk",
 		"One-Click", "Q1 capacity planning sync", "Freeze the billing export schema", "✓ Ben Okafor — draft the staffing plan"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q", want)

@@ -27,7 +27,9 @@ func newServeCmd(a *app) *cobra.Command {
   - the job workers and the prompt and digest schedulers (several instances
     may run against one PostgreSQL database: each job runs once);
   - HTTP on server.http_listen: /healthz, /readyz (database reachable),
-    /metrics (Prometheus) and the one-click unsubscribe endpoint /u/.
+    /metrics (Prometheus), the one-click unsubscribe endpoint /u/ and the
+    web archive (sign-in by emailed link; docs/archive.md) on every other
+    path, at server.public_url.
 
 With no relay configured, outgoing mail is written as .eml files to the
 outbox directory. A first signal shuts down gracefully (open SMTP sessions
@@ -81,6 +83,10 @@ func (a *app) startServer(ctx context.Context, cfg *Config, apply bool) (*server
 		db.Close()
 		return nil, err
 	}
+	if _, err := s.svc.deps.archive(); err != nil {
+		s.svc.close()
+		return nil, err
+	}
 	if apply {
 		if err := s.svc.apply(ctx, cfg); err != nil {
 			s.svc.close()
@@ -119,6 +125,9 @@ func (s *server) routes() http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 	s.svc.mount(mux)
+	if err := s.svc.mountWeb(mux); err != nil {
+		s.log.Error("web archive not served", "component", "web", "err", err)
+	}
 	return mux
 }
 

@@ -68,6 +68,9 @@ func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store
 		Hint: hints(c.Questions), Items: items(open, loc), AwayExample: awayExample(due),
 		UnsubscribeURL: p.CheckInUnsubscribeURL(c.ID, m.ID)}
 	v.TitleLower = strings.ToLower(v.Title)
+	if p.opts.PageLink != nil {
+		v.PageURL = p.opts.PageLink(ts.Team.Slug, m.ID)
+	}
 	v.Until = until(v.Due, v.Closes)
 	v.Count = strconv.Itoa(len(c.Questions))
 	if len(c.Questions) < len(counts) {

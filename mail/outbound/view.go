@@ -29,6 +29,8 @@ type promptView struct {
 	// no digest.
 	Digest         string
 	UnsubscribeURL string
+	// PageURL is the member's link to the team's archive page; empty: none.
+	PageURL string
 }
 
 type itemView struct {
