@@ -30,10 +30,11 @@ func TestReplyBecomesUpdate(t *testing.T) {
 			t.Fatalf("updates = %v, %v", ups, err)
 		}
 		u := ups[0]
+		says := false // each answer says something: the verdict recorded with it
 		want := []store.Answer{
-			{Key: "done", Question: "What did you get done yesterday?", Text: "finished the rate limiter review and merged the retry patch."},
-			{Key: "today", Question: "What are you working on today?", Text: "pairing with Ben on the schema migration."},
-			{Key: "blockers", Question: "Anything blocking you?", Text: "waiting on staging credentials from IT."},
+			{Key: "done", Question: "What did you get done yesterday?", Text: "finished the rate limiter review and merged the retry patch.", Negative: &says},
+			{Key: "today", Question: "What are you working on today?", Text: "pairing with Ben on the schema migration.", Negative: &says},
+			{Key: "blockers", Question: "Anything blocking you?", Text: "waiting on staging credentials from IT.", Negative: &says},
 		}
 		if diff := cmp.Diff(want, u.Answers); diff != "" {
 			t.Errorf("answers (-want +got):\n%s", diff)
