@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -140,7 +141,7 @@ func (db *DB) changeTeamState(ctx context.Context, m *Member, ch MemberChange, n
 	}
 	if len(resumed) > 0 {
 		res.Resumed = append(res.Resumed, resumed...)
-		ev("resumed", "was "+joinComma(resumed), team.ID)
+		ev("resumed", "was "+strings.Join(resumed, ", "), team.ID)
 	}
 	return nil
 }
@@ -185,15 +186,4 @@ func (db *DB) updateMembership(ctx context.Context, id int64, set map[string]any
 	}
 	err := db.gorm.WithContext(ctx).Model(&Membership{}).Where("id = ?", id).Updates(set).Error
 	return wrap("change membership", err)
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += x
-	}
-	return out
 }
