@@ -16,10 +16,15 @@ type JobsConfig struct {
 	// "received" without a live job and outbound messages whose claim
 	// lapsed.
 	SweepEvery Duration `yaml:"sweep_every"`
+	// DeliveryLease is how long a message claimed for delivery stays
+	// reserved for the instance that claimed it; a message claimed by an
+	// instance that died is sent by another after this. It must exceed
+	// the longest SMTP exchange with the relay (smtp.write_timeout).
+	DeliveryLease Duration `yaml:"delivery_lease"`
 }
 
 func defaultJobs() JobsConfig {
-	return JobsConfig{RescueAfter: Duration(time.Minute), SweepEvery: Duration(time.Minute)}
+	return JobsConfig{RescueAfter: Duration(time.Minute), SweepEvery: Duration(time.Minute), DeliveryLease: Duration(10 * time.Minute)}
 }
 
 // validate checks the durations: River refuses a rescue shorter than its
@@ -30,6 +35,9 @@ func (j JobsConfig) validate() error {
 	}
 	if time.Duration(j.SweepEvery) < time.Second {
 		return fmt.Errorf("server.jobs.sweep_every must be at least 1s, not %s", time.Duration(j.SweepEvery))
+	}
+	if time.Duration(j.DeliveryLease) < time.Minute {
+		return fmt.Errorf("server.jobs.delivery_lease must be at least 1m, not %s", time.Duration(j.DeliveryLease))
 	}
 	return nil
 }

@@ -134,7 +134,7 @@ func (d *deps) deliverer() (*outbound.Deliverer, error) {
 	s := d.cfg.Server
 	del, err := outbound.NewDeliverer(d.db, outbound.DelivererOptions{Relay: s.Relay, Outbox: s.Outbox,
 		Helo: s.Domain, PoolSize: s.Pool.Size, Rate: s.Pool.Rate, Timeout: time.Duration(s.SMTP.WriteTimeout),
-		Addresses: d.addrs, Logger: d.log, Registerer: d.reg, Now: d.now})
+		ClaimLease: time.Duration(s.Jobs.DeliveryLease), Addresses: d.addrs, Logger: d.log, Registerer: d.reg, Now: d.now})
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}

@@ -91,7 +91,8 @@ func (s *services) newJobs() error {
 	periodic := append(outbound.PeriodicJobs(), digest.PeriodicJobs()...)
 	periodic = append(periodic, ask.PeriodicJobs()...)
 	periodic = append(periodic, okr.PeriodicJobs()...)
-	sweep := inbound.NewSweepWorker(s.db, inbound.SweepOptions{Every: time.Duration(d.cfg.Server.Jobs.SweepEvery), Logger: s.log})
+	sweep := inbound.NewSweepWorker(s.db, inbound.SweepOptions{Every: time.Duration(d.cfg.Server.Jobs.SweepEvery),
+		OutboundLease: time.Duration(d.cfg.Server.Jobs.DeliveryLease), Logger: s.log})
 	river.AddWorker(workers, sweep)
 	periodic = append(periodic, sweep.PeriodicJobs()...)
 	ones, err := d.oneOnOnes()

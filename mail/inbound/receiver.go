@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/emersion/go-smtp"
 	"github.com/tidings-app/tidings/store"
@@ -36,6 +37,10 @@ type Receiver struct {
 	jobs *enqueuer
 	// bufs holds the sessions' read buffers (readChunk bytes).
 	bufs sync.Pool
+	// coming counts sessions in a mail transaction (MAIL given) whose
+	// message has not reached the keeper yet; the keeper waits for them
+	// briefly so that one commit serves them all.
+	coming atomic.Int64
 
 	mu sync.Mutex
 	ln net.Listener
@@ -59,6 +64,7 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r.keeper = newKeeper(r.base, lanes, func(ctx context.Context, ins []*store.InboundMessage) ([]bool, error) {
 		return r.keepRows(ctx, ins)
 	}, func(n int) { r.m.batch.Observe(float64(n)) })
+	r.keeper.coming, r.keeper.window = r.coming.Load, batchWindow
 	s := smtp.NewServer(smtp.BackendFunc(r.newCheckedSession))
 	s.Domain = opts.Hostname
 	s.MaxMessageBytes = opts.MaxMessageBytes

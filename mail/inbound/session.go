@@ -20,6 +20,22 @@ type session struct {
 	conn *smtp.Conn
 	log  *slog.Logger
 	env  Envelope
+	// coming is true from MAIL until the message is handed over or the
+	// transaction ends: the session counts in Receiver.coming.
+	coming bool
+}
+
+// setComing moves the session in or out of Receiver.coming.
+func (s *session) setComing(on bool) {
+	if s.coming == on {
+		return
+	}
+	s.coming = on
+	if on {
+		s.r.coming.Add(1)
+	} else {
+		s.r.coming.Add(-1)
+	}
 }
 
 func (r *Receiver) newSession(c *smtp.Conn) (smtp.Session, error) {
@@ -34,6 +50,7 @@ func (r *Receiver) newSession(c *smtp.Conn) (smtp.Session, error) {
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	s.env.MailFrom = from
 	s.env.Rcpt = nil
+	s.setComing(true)
 	return nil
 }
 
@@ -60,6 +77,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 // first). Should a batch commit after its session gave up, the sender's
 // retry is found by its dedup key and acknowledged without a second job.
 func (s *session) Data(r io.Reader) error {
+	defer s.setComing(false)
 	now := s.r.opts.Now()
 	sp := newSpool(s.r.opts.SpoolDir, s.r.budget, receivedHeader(s.env, s.r.opts.Hostname, now))
 	defer sp.close()
@@ -78,6 +96,7 @@ func (s *session) Data(r io.Reader) error {
 		}
 		return s.fail("data", err)
 	}
+	s.setComing(false) // handed over: the keeper need not wait for it
 	var k stored
 	if in := newSpooledInbound(s.env, sp, now); sp.spooled() {
 		k = s.r.keepLarge(in, sp)
@@ -118,10 +137,16 @@ func (s *session) fail(stage string, err error, args ...any) error {
 }
 
 // Reset ends the transaction.
-func (s *session) Reset() { s.env.MailFrom, s.env.Rcpt = "", nil }
+func (s *session) Reset() {
+	s.env.MailFrom, s.env.Rcpt = "", nil
+	s.setComing(false)
+}
 
 // Logout ends the session.
-func (s *session) Logout() error { return nil }
+func (s *session) Logout() error {
+	s.setComing(false)
+	return nil
+}
 
 // checkRecipient parses addr with our Addresses: a verified reply or
 // bounce token, meetings@ or meetings+TEAM@ for an existing team, the From

@@ -32,6 +32,13 @@ type DelivererOptions struct {
 	Rate float64
 	// Timeout bounds dialling and each SMTP exchange (default 60s).
 	Timeout time.Duration
+	// ClaimLease is how long a message claimed for delivery stays reserved
+	// for its deliverer (default 10 minutes); after that another process
+	// may take it over, so a deliverer that died holding it (SIGKILL)
+	// delays it by about this much. Keep it well above Timeout: a lease
+	// that lapses while the first attempt is still talking to the relay
+	// lets a second deliverer send the message again.
+	ClaimLease time.Duration
 	// TLSConfig overrides the TLS settings (tests; private relays).
 	TLSConfig *tls.Config
 	// Addresses builds the envelope sender (bounces+TOKEN@domain).
@@ -114,6 +121,9 @@ func NewDeliverer(db *store.DB, opts DelivererOptions) (*Deliverer, error) {
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = time.Minute
+	}
+	if opts.ClaimLease <= 0 {
+		opts.ClaimLease = claimLease
 	}
 	if opts.Outbox == "" {
 		opts.Outbox = "outbox"

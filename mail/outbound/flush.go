@@ -11,7 +11,8 @@ import (
 )
 
 // claimLease is how long a claimed message stays reserved for its
-// deliverer; after that another process may take it over.
+// deliverer by default (DelivererOptions.ClaimLease); after that another
+// process may take it over.
 const claimLease = 10 * time.Minute
 
 // flushBatch is how many messages one claim takes and one transaction
@@ -44,7 +45,7 @@ func (d *Deliverer) Flush(ctx context.Context) (FlushResult, error) {
 		defer close(in)
 		var after int64
 		for ctx.Err() == nil {
-			batch, err := d.db.ClaimOutbound(ctx, after, flushBatch, claimLease)
+			batch, err := d.db.ClaimOutbound(ctx, after, flushBatch, d.opts.ClaimLease)
 			if err != nil || len(batch) == 0 {
 				claimErr = err
 				return

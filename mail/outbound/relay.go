@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"sync"
@@ -81,7 +82,11 @@ func newPool(size int, timeout time.Duration, dial func(ctx context.Context) (*g
 
 // send delivers raw from one session, dialling one when none is idle. A
 // session that saw a network error is closed; one that got an SMTP reply is
-// reset and kept.
+// reset and kept. An idle session the relay closed meanwhile (its idle
+// timeout: a network error or a 421 at MAIL FROM) is replaced by a new one
+// and the message sent on it: nothing was sent on the old one, so this
+// cannot deliver the message twice, and it is not counted as a failed
+// attempt.
 func (p *pool) send(ctx context.Context, from, to string, raw []byte) error {
 	select {
 	case p.slots <- struct{}{}:
@@ -89,11 +94,18 @@ func (p *pool) send(ctx context.Context, from, to string, raw []byte) error {
 		return ctx.Err()
 	}
 	defer func() { <-p.slots }()
-	c, err := p.take(ctx)
+	c, reused, err := p.take(ctx)
 	if err != nil {
 		return err
 	}
 	err = transact(c, p.timeout, from, to, raw)
+	if reused && closedByRelay(err) {
+		_ = c.Close()
+		if c, err = p.dial(ctx); err != nil {
+			return err
+		}
+		err = transact(c, p.timeout, from, to, raw)
+	}
 	if err != nil && !isReply(err) {
 		_ = c.Close()
 		return err
@@ -108,20 +120,38 @@ func (p *pool) send(ctx context.Context, from, to string, raw []byte) error {
 	return err
 }
 
-func (p *pool) take(ctx context.Context) (*gosmtp.Client, error) {
+// take returns an idle session (reused true) or dials a new one.
+func (p *pool) take(ctx context.Context) (c *gosmtp.Client, reused bool, err error) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
-		return nil, errPoolClosed
+		return nil, false, errPoolClosed
 	}
 	if n := len(p.idle); n > 0 {
 		c := p.idle[n-1]
 		p.idle = p.idle[:n-1]
 		p.mu.Unlock()
-		return c, nil
+		return c, true, nil
 	}
 	p.mu.Unlock()
-	return p.dial(ctx)
+	c, err = p.dial(ctx)
+	return c, false, err
+}
+
+// closedByRelay reports whether err shows that the session had been
+// closed by the relay before the transaction began: MAIL FROM failed with
+// a network error or with 421 (service closing, as after an idle
+// timeout).
+func closedByRelay(err error) bool {
+	var se *stageError
+	if !errors.As(err, &se) || se.stage != StageMail {
+		return false
+	}
+	var tp *textproto.Error
+	if errors.As(err, &tp) {
+		return tp.Code == 421
+	}
+	return true
 }
 
 func (p *pool) put(c *gosmtp.Client) {

@@ -28,7 +28,7 @@ func NewDeliverWorker(db *store.DB, d *Deliverer) *DeliverWorker {
 
 // Work implements river.Worker.
 func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[store.DeliverArgs]) error {
-	m, err := w.db.ClaimOutboundByID(ctx, job.Args.OutboundID, claimLease)
+	m, err := w.db.ClaimOutboundByID(ctx, job.Args.OutboundID, w.d.opts.ClaimLease)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return river.JobCancel(fmt.Errorf("outbound %d: %w", job.Args.OutboundID, err))
