@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -237,6 +238,16 @@ func TestRetentionConfigAndWorker(t *testing.T) {
 	}
 	defer db.Close()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC).Add(90*24*time.Hour + time.Minute)
+	// A sign-in link that ended two days ago goes; one still valid stays.
+	ana, err := db.MemberByAddress(ctx, "ana@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, exp := range []time.Time{now.Add(-48 * time.Hour), now.Add(time.Hour)} {
+		if err := db.CreateSignInLink(ctx, &store.SignInLink{TokenHash: fmt.Sprintf("%064d", i), MemberID: ana.ID, ExpiresAt: exp}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var logs bytes.Buffer
 	w := &retentionWorker{db: db, keep: 90 * 24 * time.Hour, now: func() time.Time { return now }, log: slog.New(slog.NewTextHandler(&logs, nil))}
 	if err := w.Work(ctx, nil); err != nil {
@@ -254,6 +265,14 @@ func TestRetentionConfigAndWorker(t *testing.T) {
 		}
 	}
 	if !strings.Contains(logs.String(), "messages=2") {
+		t.Errorf("log: %s", logs.String())
+	}
+	for i, want := range []bool{false, true} {
+		if ok, err := db.SignInLinkUsable(ctx, fmt.Sprintf("%064d", i), now); err != nil || ok != want {
+			t.Errorf("sign-in link %d usable %v (%v), want %v", i, ok, err, want)
+		}
+	}
+	if !strings.Contains(logs.String(), "expired sign-in links") {
 		t.Errorf("log: %s", logs.String())
 	}
 	if len(w.periodicJobs()) != 1 {

@@ -13,8 +13,14 @@ import (
 // run on a large archive does not hold one long transaction.
 const retentionBatch = 1000
 
-// retentionWorker applies retention.raw: every hour (and at start) it
-// empties the raw bytes of processed inbound messages older than keep.
+// webPruneMargin is how long after its end a sign-in link, session or
+// rate counter is deleted.
+const webPruneMargin = 24 * time.Hour
+
+// retentionWorker runs every hour (and at start): it deletes the archive's
+// expired sign-in links, sessions and rate counters and, when keep is not
+// zero (retention.raw), empties the raw bytes of processed inbound messages
+// older than keep.
 type retentionWorker struct {
 	river.WorkerDefaults[store.RetentionArgs]
 	db   *store.DB
@@ -25,6 +31,17 @@ type retentionWorker struct {
 
 // Work implements river.Worker.
 func (w *retentionWorker) Work(ctx context.Context, _ *river.Job[store.RetentionArgs]) error {
+	// A day's margin: rate-limit windows (an hour) still counting are kept.
+	pruned, err := w.db.PruneWeb(ctx, w.now().Add(-webPruneMargin))
+	if err != nil {
+		return err
+	}
+	if pruned > 0 {
+		w.log.Info("retention deleted expired sign-in links and sessions", "component", "retention", "rows", pruned)
+	}
+	if w.keep <= 0 {
+		return nil
+	}
 	before := w.now().Add(-w.keep)
 	total := 0
 	for {

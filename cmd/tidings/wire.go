@@ -101,11 +101,11 @@ func (s *services) newJobs() error {
 	}
 	river.AddWorker(workers, oneonone.NewWorker(ones, d.now))
 	periodic = append(periodic, oneonone.PeriodicJobs()...)
-	if keep := time.Duration(d.cfg.Retention.Raw); keep > 0 {
-		rw := &retentionWorker{db: s.db, keep: keep, now: d.now, log: s.log}
-		river.AddWorker(workers, rw)
-		periodic = append(periodic, rw.periodicJobs()...)
-	}
+	// Hourly: expired sign-in links and sessions always, raw messages only
+	// when retention.raw is set.
+	rw := &retentionWorker{db: s.db, keep: time.Duration(d.cfg.Retention.Raw), now: d.now, log: s.log}
+	river.AddWorker(workers, rw)
+	periodic = append(periodic, rw.periodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		// server.workers trades receiving speed during a burst against how
 		// fast the burst is applied: processing a reply costs CPU that the
