@@ -63,8 +63,8 @@ func forbidden(pkg, dep string) string {
 		return "one-on-one content stays in mail/oneonone (inbound calls it through an interface)"
 	case top(pkg) == "web" && (top(dep) == "mail" || top(dep) == "digest"):
 		return "web reads through store and never imports mail/... or digest (it declares its own Mailer)"
-	case top(pkg) == "mail" && top(dep) == "web":
-		return "mail never imports web (cmd/tidings wires links in)"
+	case (top(pkg) == "mail" || top(pkg) == "digest") && top(dep) == "web":
+		return "mail and digest never import web (cmd/tidings wires links in)"
 	case top(pkg) != "cmd" && top(dep) == "cmd":
 		return "nothing imports cmd"
 	}
@@ -83,7 +83,7 @@ func TestForbiddenRules(t *testing.T) {
 		{"mail/oneonone", "mail/outbound", true}, {"mail/inbound", "mail/oneonone", true}, {"mail/oneonone", "mail/reply", false},
 		{"cmd/tidings", "mail/oneonone", false},
 		{"web", "mail", true}, {"web", "mail/outbound", true}, {"web", "digest", true}, {"web", "store", false},
-		{"web", "templates", false}, {"mail/outbound", "web", true}, {"cmd/tidings", "web", false},
+		{"web", "templates", false}, {"mail/outbound", "web", true}, {"digest", "web", true}, {"cmd/tidings", "web", false},
 	} {
 		if got := forbidden(c.pkg, c.dep) != ""; got != c.bad {
 			t.Errorf("forbidden(%s, %s) = %v, want %v", c.pkg, c.dep, got, c.bad)
