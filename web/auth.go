@@ -36,6 +36,18 @@ func viewerOf(r *http.Request) *viewer {
 	return v
 }
 
+// signedIn reads the session cookie and returns the request carrying the
+// viewer, and the viewer (nil when nobody is signed in). ok is false when
+// the store failed; the error page has then been written.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (_ *http.Request, _ *viewer, ok bool) {
+	r, err := s.session(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return r, nil, false
+	}
+	return r, viewerOf(r), true
+}
+
 // newToken returns 32 random bytes as hex.
 func newToken() string {
 	b := make([]byte, 32)
@@ -98,12 +110,10 @@ func checkCSRF(r *http.Request) bool {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	r, err := s.session(r)
-	if err != nil {
-		s.fail(w, r, err)
+	r, v, ok := s.signedIn(w, r)
+	if !ok {
 		return
 	}
-	v := viewerOf(r)
 	if v == nil {
 		s.signInForm(w, r)
 		return
@@ -291,12 +301,10 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, memberID i
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
-	r, err := s.session(r)
-	if err != nil {
-		s.fail(w, r, err)
+	r, v, ok := s.signedIn(w, r)
+	if !ok {
 		return
 	}
-	v := viewerOf(r)
 	if v == nil {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return

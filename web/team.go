@@ -25,12 +25,10 @@ type teamCtx struct {
 // see are both 404.
 func (s *Server) withTeam(h teamHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r, err := s.session(r)
-		if err != nil {
-			s.fail(w, r, err)
+		r, v, ok := s.signedIn(w, r)
+		if !ok {
 			return
 		}
-		v := viewerOf(r)
 		if v == nil {
 			http.Redirect(w, r, loginURL(r), http.StatusSeeOther)
 			return
