@@ -38,6 +38,7 @@ const (
 	ObjOneOnOne    = "one-on-one"  // ID: one-on-one pair ID
 	ObjMember      = "member"      // ID: member ID, Team: the team the history is read in
 	ObjExport      = "export"      // ID: team ID; leads only
+	ObjPrompt      = "prompt"      // ID: prompt ID; its member, or whoever may see its update
 )
 
 // Object names something a person may ask to see.
@@ -78,6 +79,22 @@ func (db *DB) canView(ctx context.Context, personID int64, obj Object) (bool, er
 		return db.inTeam(ctx, personID, obj.Team)
 	case ObjUpdate:
 		u, err := db.UpdateByID(ctx, obj.ID)
+		if err != nil {
+			return false, err
+		}
+		return db.inTeam(ctx, personID, u.TeamID)
+	case ObjPrompt:
+		// A prompt is its member's until answered; then it is as visible
+		// as its update. Nobody learns from a prompt link whether someone
+		// else has answered.
+		p, err := db.PromptByID(ctx, obj.ID)
+		if err != nil {
+			return false, err
+		}
+		if p.MemberID == personID {
+			return db.inTeam(ctx, personID, p.TeamID)
+		}
+		u, err := db.CurrentUpdate(ctx, p.ID)
 		if err != nil {
 			return false, err
 		}

@@ -66,6 +66,10 @@ func seedAccess(t *testing.T, db *store.DB) accessWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
+	open := store.Prompt{CheckInID: cis[0].ID, MemberID: w.people["member"], TeamID: team.ID, Period: "2026-11-25", Status: store.PromptSent}
+	if err := db.CreatePrompt(ctx, &open); err != nil {
+		t.Fatal(err)
+	}
 	d := store.Digest{TeamID: team.ID, Period: "2026-W48", Status: store.DigestSent}
 	if err := db.CreateDigest(ctx, &d); err != nil {
 		t.Fatal(err)
@@ -104,6 +108,9 @@ func seedAccess(t *testing.T, db *store.DB) accessWorld {
 		"outsider history":  {Kind: store.ObjMember, ID: w.people["outsider"], Team: team.ID},
 		"export":            {Kind: store.ObjExport, ID: team.ID},
 		"missing update":    {Kind: store.ObjUpdate, ID: u.ID + 1000},
+		"answered prompt":   {Kind: store.ObjPrompt, ID: p.ID},
+		"unanswered prompt": {Kind: store.ObjPrompt, ID: open.ID},
+		"missing prompt":    {Kind: store.ObjPrompt, ID: open.ID + 1000},
 		"unknown kind":      {Kind: "nope", ID: team.ID},
 	}
 	return w
@@ -130,6 +137,9 @@ func TestCanView(t *testing.T) {
 		"outsider history":  nil,
 		"export":            {"lead"},
 		"missing update":    nil,
+		"answered prompt":   {"lead", "member", "observer", "bystander"},
+		"unanswered prompt": {"member"},
+		"missing prompt":    nil,
 		"unknown kind":      nil,
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {

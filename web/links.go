@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -55,10 +56,12 @@ func (l *Links) DigestPage(team, period string, memberID int64, now time.Time) s
 	return l.Page(memberID, "/t/"+team+"/d/"+period, now.Add(PageLinkTTL))
 }
 
-// TeamPage is the link to a team's timeline for memberID (prompts carry
-// it), valid PageLinkTTL from now.
-func (l *Links) TeamPage(team string, memberID int64, now time.Time) string {
-	return l.Page(memberID, "/t/"+team+"/", now.Add(PageLinkTTL))
+// PromptPage is a prompt email's link for its member: the page of the
+// update that answers the prompt (the update does not exist yet when the
+// prompt is sent; the page redirects to it once it does), valid
+// PageLinkTTL from now.
+func (l *Links) PromptPage(team string, promptID, memberID int64, now time.Time) string {
+	return l.Page(memberID, "/t/"+team+"/p/"+strconv.FormatInt(promptID, 10), now.Add(PageLinkTTL))
 }
 
 // verify returns the member and path of tok, or ErrBadLink when it is

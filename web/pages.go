@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -137,6 +138,37 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, t *teamCtx) {
 		data.Digest, data.Period = d, a.Period
 	}
 	s.teamPage(w, r, t, "update", "timeline", m.Name+"'s update", data)
+}
+
+// prompt is where a prompt email's link lands: the update that answered
+// it once there is one (a redirect, so the address bar shows the update's
+// own page), else, for the prompt's member, a page saying it is not
+// answered yet. Everyone else gets 404 (store.ObjPrompt).
+func (s *Server) prompt(w http.ResponseWriter, r *http.Request, t *teamCtx) {
+	id := pathID(r, "id")
+	if ok, done := s.can(w, r, t, store.Object{Kind: store.ObjPrompt, ID: id}); !ok || done {
+		return
+	}
+	p, err := s.db.PromptByID(r.Context(), id)
+	if s.missing(w, r, err) {
+		return
+	}
+	if p.TeamID != t.team.ID {
+		s.notFound(w, r)
+		return
+	}
+	u, err := s.db.CurrentUpdate(r.Context(), p.ID)
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/t/"+t.team.Slug+"/u/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	case errors.Is(err, store.ErrNotFound):
+		s.teamPage(w, r, t, "message", "timeline", "Not answered yet", message{Heading: "Not answered yet",
+			Text:     "You have not answered this check-in yet. Reply to its email and your update will be on this page.",
+			Link:     "/t/" + t.team.Slug + "/",
+			LinkText: "Your team's timeline"})
+	default:
+		s.fail(w, r, err)
+	}
 }
 
 // digests lists the digests kept as sent, newest first.

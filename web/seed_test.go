@@ -16,6 +16,9 @@ type world struct {
 	// hidden are URLs of platform objects that nobody may see.
 	hidden []string
 	update int64
+	// answered and unanswered are prompts of Mo's: the first has update,
+	// the second no reply yet.
+	answered, unanswered int64
 }
 
 func seed(t *testing.T, db *store.DB, now time.Time) world {
@@ -68,6 +71,12 @@ func seed(t *testing.T, db *store.DB, now time.Time) world {
 		}
 		w.update = u.ID
 	}
+	w.answered = p.ID
+	open := store.Prompt{CheckInID: cis[0].ID, MemberID: w.people["member"].ID, TeamID: team.ID, Period: now.Format("2006-01-02"), Status: store.PromptSent}
+	if err := db.CreatePrompt(ctx, &open); err != nil {
+		t.Fatal(err)
+	}
+	w.unanswered = open.ID
 	d := store.Digest{TeamID: team.ID, Period: "2026-W47", Status: store.DigestSent}
 	if err := db.CreateDigest(ctx, &d); err != nil {
 		t.Fatal(err)
@@ -114,6 +123,7 @@ func seed(t *testing.T, db *store.DB, now time.Time) world {
 		base + "/asks", base + "/okrs", base + "/search?q=vendor", base + "/export.csv", base + "/export.json",
 		base + "/?before=2026-11-01"}
 	w.hidden = []string{fmt.Sprintf("%s/n/%d", base, pending.ID), fmt.Sprintf("%s/u/%d", base, w.update+100),
-		fmt.Sprintf("/t/web/u/%d", w.update), fmt.Sprintf("/t/web/n/%d", note.ID), "/t/nope/", "/t/web/d/2026-W47"}
+		fmt.Sprintf("/t/web/u/%d", w.update), fmt.Sprintf("/t/web/n/%d", note.ID), "/t/nope/", "/t/web/d/2026-W47",
+		fmt.Sprintf("/t/web/p/%d", w.answered), fmt.Sprintf("%s/p/%d", base, w.unanswered+100), base + "/p/x"}
 	return w
 }

@@ -135,6 +135,7 @@ func (s *Server) routes() {
 	team("/{$}", s.timeline)
 	team("/m/{member}", s.history)
 	team("/u/{id}", s.update)
+	team("/p/{id}", s.prompt)
 	team("/d/{$}", s.digests)
 	team("/d/{id}", s.digestPage)
 	team("/d/{id}/email", s.digestEmail)

@@ -114,7 +114,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 		t.Fatal(err)
 	}
 	links := srv.Links()
-	link := links.TeamPage("platform", memberID(t, db, "mo@example.com"), s.clock.Now())
+	link := links.Page(memberID(t, db, "mo@example.com"), "/t/platform/", s.clock.Now().Add(time.Hour))
 	if !strings.HasPrefix(link, "https://tidings.example.com/l/") {
 		t.Fatalf("link = %s", link)
 	}
@@ -347,6 +347,45 @@ func TestSearchAndExport(t *testing.T) {
 		}
 		if code != http.StatusOK || json.Unmarshal([]byte(body), &doc) != nil || doc.Team != "platform" || len(doc.Updates) != 1 {
 			t.Errorf("json export = %d %+v", code, doc)
+		}
+	})
+}
+
+// TestPromptLinkOpensTheUpdate follows a prompt email's link: before the
+// reply it says "not answered yet" to the prompt's member (and 404 to
+// everyone else: nobody learns whether someone answered); after, it
+// redirects every member of the team to the update's page.
+func TestPromptLinkOpensTheUpdate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s := newSite(t, db)
+		w := seed(t, db, s.clock.Now())
+		mo := w.people["member"].ID
+		link := s.web.Links().PromptPage("platform", w.unanswered, mo, s.clock.Now())
+		path := strings.TrimPrefix(link, s.srv.URL)
+		b := s.browser(t)
+		_, body, _ := b.get(path)
+		code, _, loc := b.post(path, url.Values{"csrf": {csrf(t, body)}})
+		want := fmt.Sprintf("/t/platform/p/%d", w.unanswered)
+		if code != http.StatusSeeOther || loc != want {
+			t.Fatalf("POST prompt link = %d → %q, want %s", code, loc, want)
+		}
+		if code, body, _ := b.get(loc); code != http.StatusOK || !strings.Contains(body, "Not answered yet") {
+			t.Errorf("unanswered prompt page = %d:\n%s", code, body)
+		}
+		answered := fmt.Sprintf("/t/platform/p/%d", w.answered)
+		update := fmt.Sprintf("/t/platform/u/%d", w.update)
+		if code, _, loc := b.get(answered); code != http.StatusSeeOther || loc != update {
+			t.Errorf("answered prompt = %d → %q, want %s", code, loc, update)
+		}
+		lead := s.signIn(t, "lea@example.com")
+		if code, _, loc := lead.get(answered); code != http.StatusSeeOther || loc != update {
+			t.Errorf("lead: answered prompt = %d → %q", code, loc)
+		}
+		if code, _, _ := lead.get(want); code != http.StatusNotFound {
+			t.Errorf("lead: Mo's unanswered prompt = %d, want 404", code)
+		}
+		if code, _, _ := s.signIn(t, "out@example.com").get(answered); code != http.StatusNotFound {
+			t.Errorf("outsider: answered prompt = %d, want 404", code)
 		}
 	})
 }

@@ -122,7 +122,7 @@ func newComposer(cfg *Config, now func() time.Time) (*outbound.Composer, error) 
 // prompter builds the prompt scheduler.
 func (d *deps) prompter() (*outbound.Prompter, error) {
 	p, err := outbound.NewPrompter(d.db, outbound.PrompterOptions{Composer: d.composer, Templates: d.templates,
-		Addresses: d.addrs, PublicURL: d.cfg.BaseURL(), PageLink: d.teamPageLink, Logger: d.log, Now: d.now})
+		Addresses: d.addrs, PublicURL: d.cfg.BaseURL(), PageLink: d.promptPageLink, Logger: d.log, Now: d.now})
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}

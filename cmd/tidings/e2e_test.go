@@ -81,7 +81,7 @@ func endToEnd(t *testing.T) {
 		t.Errorf("Ben's prompt does not list his action item:\n%s", benPrompt.Data)
 	}
 	prompt := findTo(t, msgs[3:], "ana@example.com")
-	if pt := strings.ReplaceAll(textPart(t, prompt.Data), "\r\n", "\n"); !strings.Contains(pt, "Your team's updates on the web:\nhttps://tidings.example.com/l/") {
+	if pt := strings.ReplaceAll(textPart(t, prompt.Data), "\r\n", "\n"); !strings.Contains(pt, "Your update on the web, once you have replied:\nhttps://tidings.example.com/l/") {
 		t.Errorf("prompt lacks the signed link to the team's archive page:\n%s", prompt.Data)
 	}
 	replyTo := strings.Trim(prompt.Header("Reply-To"), "<>")

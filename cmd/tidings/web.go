@@ -83,12 +83,12 @@ func (d *deps) digestPageLink(team, period string, memberID int64) string {
 	return l.DigestPage(team, period, memberID, d.now())
 }
 
-// teamPageLink is a prompt's link to the team's archive timeline, signed
-// for its recipient; "" when the links cannot be made.
-func (d *deps) teamPageLink(team string, memberID int64) string {
+// promptPageLink is a prompt's link to the page of the update answering
+// it, signed for its recipient; "" when the links cannot be made.
+func (d *deps) promptPageLink(team string, promptID, memberID int64) string {
 	l, err := web.NewLinks(d.secret, d.cfg.BaseURL())
 	if err != nil {
 		return ""
 	}
-	return l.TeamPage(team, memberID, d.now())
+	return l.PromptPage(team, promptID, memberID, d.now())
 }

@@ -69,7 +69,7 @@ func (p *Prompter) promptView(ts *store.TeamSchedule, c *store.CheckIn, m *store
 		UnsubscribeURL: p.CheckInUnsubscribeURL(c.ID, m.ID)}
 	v.TitleLower = strings.ToLower(v.Title)
 	if p.opts.PageLink != nil {
-		v.PageURL = p.opts.PageLink(ts.Team.Slug, m.ID)
+		v.PageURL = p.opts.PageLink(ts.Team.Slug, pr.ID, m.ID)
 	}
 	v.Until = until(v.Due, v.Closes)
 	v.Count = strconv.Itoa(len(c.Questions))

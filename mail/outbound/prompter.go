@@ -21,9 +21,10 @@ type PrompterOptions struct {
 	Addresses mail.Addresses // required: Reply-To tokens
 	// PublicURL is the base of unsubscribe links ("https://tidings.example.com").
 	PublicURL string
-	// PageLink, when set, returns the member's link to the team's page in
-	// the web archive (signed for that member); prompts show it.
-	PageLink func(team string, memberID int64) string
+	// PageLink, when set, returns the member's link to the archive page
+	// of the update answering the prompt (signed for that member; the page
+	// says "not answered yet" until a reply arrives); prompts show it.
+	PageLink func(team string, promptID, memberID int64) string
 	// CatchUp is how far back a run looks for occurrences it missed while
 	// the service was down (default 7 days); older ones are ignored. It
 	// also bounds how old a membership QueueMissingWelcomes still welcomes.

@@ -29,7 +29,8 @@ type promptView struct {
 	// no digest.
 	Digest         string
 	UnsubscribeURL string
-	// PageURL is the member's link to the team's archive page; empty: none.
+	// PageURL is the member's link to the archive page of their update
+	// to this prompt; empty: none.
 	PageURL string
 }
 
