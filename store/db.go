@@ -44,9 +44,8 @@ type DB struct {
 	listen   *pgxpool.Pool          // PostgreSQL: connections for River's LISTEN
 	now      func() time.Time
 	version  string // the schema version this binary migrates to (schemaversion.go)
-	// scanMax overrides searchScanMax when not zero (tests: -1 always
-	// uses the GIN index).
-	scanMax int
+	// searchForce, when set, is the plan of every search (tests).
+	searchForce *searchForce
 }
 
 // Options tunes Open; the zero value is fine.

@@ -16,11 +16,9 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -116,15 +114,21 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) ([]SearchHit, error) {
 }
 
 // searchFilters renders the filters shared by both backends on alias d.
-func searchFilters(q SearchQuery, postgres bool) (string, []any) {
+// everyTeam leaves the team filter out: the caller checked that q.TeamIDs
+// names every team there is (PostgreSQL; a filter that keeps everything
+// only misleads the planner).
+func searchFilters(q SearchQuery, postgres, everyTeam bool) (string, []any) {
 	var b strings.Builder
-	args := []any{q.TeamIDs}
-	if postgres {
+	var args []any
+	switch {
+	case everyTeam:
+	case postgres:
 		// One array parameter, not one parameter per team: a viewer of
 		// thousands of teams must not cost thousands of bind values.
-		args[0] = int64Array(q.TeamIDs)
+		args = append(args, int64Array(q.TeamIDs))
 		b.WriteString(" AND d.team_id = ANY(CAST(? AS bigint[]))")
-	} else {
+	default:
+		args = append(args, q.TeamIDs)
 		b.WriteString(" AND d.team_id IN ?")
 	}
 	if q.MemberID != 0 {
@@ -147,7 +151,7 @@ func searchFilters(q SearchQuery, postgres bool) (string, []any) {
 }
 
 func (db *DB) searchSQLite(ctx context.Context, q SearchQuery, pq searchExpr) ([]SearchHit, error) {
-	filters, args := searchFilters(q, false)
+	filters, args := searchFilters(q, false, false)
 	sql := `SELECT d.kind, d.object_id, d.team_id, d.member_id, d.at, d.title,
 		snippet(search_fts, 1, char(2), char(3), '…', 24) AS snippet,
 		-bm25(search_fts, 2.0, 1.0) AS rank
@@ -159,123 +163,6 @@ func (db *DB) searchSQLite(ctx context.Context, q SearchQuery, pq searchExpr) ([
 	var hits []SearchHit
 	err := db.gorm.WithContext(ctx).Raw(sql, all...).Scan(&hits).Error
 	return hits, err
-}
-
-func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) ([]SearchHit, error) {
-	var langs []string
-	err := db.gorm.WithContext(ctx).Raw(`SELECT DISTINCT COALESCE(NULLIF(language, ''), 'simple') FROM teams
-		WHERE id = ANY(CAST(? AS bigint[]))`, int64Array(q.TeamIDs)).Scan(&langs).Error
-	if err != nil {
-		return nil, err
-	}
-	if len(langs) == 0 {
-		return nil, nil
-	}
-	text := pq.websearch()
-	// Languages come from a fixed list (ValidSearchLanguage), checked again
-	// here, so inlining them as literals is safe.
-	tsq := func(l string) string { return "websearch_to_tsquery('" + l + "', @q)" }
-	var match, query string
-	for _, l := range langs {
-		if !ValidSearchLanguage(l) {
-			return nil, fmt.Errorf("team language %q is not a search language", l)
-		}
-	}
-	if len(langs) == 1 {
-		match, query = "d.tsv @@ "+tsq(langs[0]), tsq(langs[0])
-	} else {
-		var or, cs []string
-		for _, l := range langs {
-			or = append(or, "(d.lang = '"+l+"'::regconfig AND d.tsv @@ "+tsq(l)+")")
-			cs = append(cs, "WHEN '"+l+"'::regconfig THEN "+tsq(l))
-		}
-		match = "(" + strings.Join(or, " OR ") + ")"
-		query = "CASE d.lang " + strings.Join(cs, " ") + " END"
-	}
-	filters, fargs := searchFilters(q, true)
-	// Named arguments (@q …) for the query text; the filters' positional
-	// arguments are renamed too so both kinds do not mix.
-	named := map[string]any{"q": text, "limit": q.Limit, "offset": q.Offset}
-	for i, a := range fargs {
-		name := fmt.Sprintf("f%d", i)
-		filters = strings.Replace(filters, "?", "@"+name, 1)
-		named[name] = a
-	}
-	// Candidates are the newest searchCandidates matches; only they are
-	// ranked (ts_rank reads each document's vector), and only the page
-	// gets a headline.
-	named["window"] = searchCandidates
-	// Few documents in the filtered teams and dates: read them and test
-	// each, rather than let the planner intersect them with every match of
-	// a common word in the GIN index (it underestimates that cost). The
-	// count stops at the limit; ORDER BY team_id makes it an index-only
-	// scan of (team_id, at) instead of reading wide rows.
-	var few int
-	scanMax := searchScanMax
-	if db.scanMax != 0 {
-		scanMax = db.scanMax
-	}
-	err = db.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE true`+filters+
-		` ORDER BY d.team_id LIMIT @scan) x`, merge(named, map[string]any{"scan": max(scanMax, 0) + 1})).Scan(&few).Error
-	if err != nil {
-		return nil, err
-	}
-	cands := `c AS (SELECT d.id FROM search_docs d WHERE ` + match + filters + ` ORDER BY d.at DESC LIMIT @window)`
-	if few <= scanMax {
-		cands = `f AS MATERIALIZED (SELECT d.id, d.at, d.lang, d.tsv FROM search_docs d WHERE true` + filters + `),
-			c AS (SELECT d.id FROM f d WHERE ` + match + ` ORDER BY d.at DESC LIMIT @window)`
-	}
-	sql := `WITH ` + cands + `
-		SELECT s.kind, s.object_id, s.team_id, s.member_id, s.at, s.title, s.rank,
-		ts_headline(s.lang, s.body, s.tq, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||
-			', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
-		FROM (SELECT d.id, d.kind, d.object_id, d.team_id, d.member_id, d.at, d.title, d.body, d.lang,
-				` + query + ` AS tq, ts_rank(d.tsv, ` + query + `) AS rank
-			FROM c JOIN search_docs d ON d.id = c.id
-			ORDER BY rank DESC, d.at DESC, d.id DESC LIMIT @limit OFFSET @offset) s
-		ORDER BY s.rank DESC, s.at DESC, s.id DESC`
-	var hits []SearchHit
-	err = db.gorm.WithContext(ctx).Raw(sql, named).Scan(&hits).Error
-	return hits, err
-}
-
-// searchCandidates is how many of the newest matches PostgreSQL ranks: a
-// word found in most documents is ranked among its newest 1,000 matches,
-// not all of them (see docs/archive-data.md).
-const searchCandidates = 1000
-
-// searchScanMax is the most documents (after the team, member, kind and
-// date filters) PostgreSQL tests one by one instead of using the GIN
-// index.
-const searchScanMax = 20000
-
-// merge returns a copy of a with b's entries added.
-func merge(a, b map[string]any) map[string]any {
-	out := make(map[string]any, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
-	return out
-}
-
-// int64Array is a PostgreSQL bigint[] parameter.
-type int64Array []int64
-
-// Value renders the array literal {1,2,3}.
-func (a int64Array) Value() (driver.Value, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, v := range a {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.FormatInt(v, 10))
-	}
-	b.WriteByte('}')
-	return b.String(), nil
 }
 
 // searchLanguages are the PostgreSQL text-search configurations a team

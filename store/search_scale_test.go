@@ -124,6 +124,8 @@ func TestScaleSearch(t *testing.T) {
 		{"common word, 1 team", store.SearchQuery{Text: "deploy", TeamIDs: all[41:42]}, "deploy"},
 		{"common word, 10 teams", store.SearchQuery{Text: "deploy", TeamIDs: ten}, "deploy"},
 		{"two words, 10 teams", store.SearchQuery{Text: "billing latency", TeamIDs: ten}, "billing"},
+		{"common word, 200 teams", store.SearchQuery{Text: "deploy", TeamIDs: all[:200]}, "deploy"},
+		{"rare word, 200 teams", store.SearchQuery{Text: "xylophone", TeamIDs: all[:200]}, "xylophone"},
 		{"rare word, all teams", store.SearchQuery{Text: "xylophone", TeamIDs: all}, "xylophone"},
 		{"phrase, all teams", store.SearchQuery{Text: `"pull request"`, TeamIDs: all}, "pull request"},
 		{"mid-frequency word, all teams", store.SearchQuery{Text: "invoice", TeamIDs: all}, "invoice"},

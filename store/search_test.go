@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,12 +136,23 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestSearchConformance(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seedSearch(t, db)
-		// PostgreSQL plans both ways: testing the few filtered documents one
-		// by one (the default here), and through the GIN index.
-		for _, scan := range []int{0, -1} {
-			store.SetSearchScanMaxForTest(db, scan)
-			searchConformance(t, db, f)
+		// Every PostgreSQL plan finds the same documents: its own choice
+		// (here: few documents, tested one by one), through the GIN index,
+		// newest first (unbounded, and bounded at one row, where every
+		// search short of a page asks the index again).
+		for _, force := range []struct {
+			plan string
+			scan int
+		}{{"", 0}, {"few", 0}, {"index", 0}, {"newest", 0}, {"newest", 1}} {
+			if !db.Postgres() && force.plan != "" {
+				continue // SQLite has one plan
+			}
+			t.Run(fmt.Sprintf("plan=%q,scan=%d", force.plan, force.scan), func(t *testing.T) {
+				store.SetSearchPlanForTest(db, force.plan, force.scan)
+				searchConformance(t, db, f)
+			})
 		}
+		store.SetSearchPlanForTest(db, "", 0)
 	})
 }
 

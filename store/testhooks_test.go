@@ -12,6 +12,22 @@ func DropSearchIndexForTest(ctx context.Context, db *DB) error {
 	return g.Where(map[string]any{"key": settingSearchIndex}).Delete(&Setting{}).Error
 }
 
-// SetSearchScanMaxForTest makes PostgreSQL search test at most n filtered
-// documents one by one; -1 always uses the GIN index.
-func SetSearchScanMaxForTest(db *DB, n int) { db.scanMax = n }
+// SetSearchPlanForTest makes every PostgreSQL search use plan ("few",
+// "index", "newest"; "" lets each search choose). A newest-first scan
+// reads at most scan rows and then, short of a page, asks the index; scan
+// 0 reads every row and never asks the index.
+func SetSearchPlanForTest(db *DB, plan string, scan int) {
+	if scan == 0 {
+		scan = scanUnbounded
+	}
+	switch plan {
+	case "few":
+		db.searchForce = &searchForce{plan: planFew}
+	case "index":
+		db.searchForce = &searchForce{plan: planIndex}
+	case "newest":
+		db.searchForce = &searchForce{plan: planNewest, scan: scan}
+	default:
+		db.searchForce = nil
+	}
+}
