@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -157,7 +158,7 @@ func (s *Server) signInRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.ToLower(addr.Address)
 	now := s.opts.Now()
-	ip := clientIP(r)
+	ip := s.clientIP(r)
 	nIP, err := s.db.HitRate(ctx, "signin:ip:"+ip, time.Hour, now)
 	if err != nil {
 		s.fail(w, r, err)
@@ -294,7 +295,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, memberID i
 		s.fail(w, r, err)
 		return
 	}
-	s.log.InfoContext(r.Context(), "signed in", "member", memberID, "remote", clientIP(r))
+	s.log.InfoContext(r.Context(), "signed in", "member", memberID, "remote", s.clientIP(r))
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, safePath(next), http.StatusSeeOther)
@@ -333,15 +334,49 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 		Data: message{Heading: "This form has expired", Text: "Please go back, reload the page and try again.", Link: "/", LinkText: "Home"}})
 }
 
-// clientIP is the connection's address. Behind a reverse proxy every
-// client shares the proxy's address, so the per-IP limit then applies to
-// all of them together (docs/archive.md).
-func clientIP(r *http.Request) string {
+// clientIP is the address of the client that sent r: the connection's,
+// or, when that is a trusted proxy (Options.TrustedProxies), the nearest
+// address in X-Forwarded-For that is not one. Addresses written by the
+// client itself, left of the first untrusted hop, are never believed.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		a, err := netip.ParseAddr(hop)
+		if err != nil {
+			return host // a malformed hop: believe nothing left of it
+		}
+		if !s.trusted(hop) {
+			return a.Unmap().String()
+		}
+		host = hop
 	}
 	return host
+}
+
+// trusted reports whether addr is one of Options.TrustedProxies.
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.opts.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // loginURL is the sign-in page that comes back to r's page.

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -51,8 +52,14 @@ type Options struct {
 	// PerAddress and PerIP cap sign-in requests per hour for one address
 	// and from one client address (defaults 5 and 30).
 	PerAddress, PerIP int
-	Logger            *slog.Logger // default: discard
-	Now               func() time.Time
+	// TrustedProxies are the reverse proxies in front of the site: for a
+	// request from one of them the client is the last address in
+	// X-Forwarded-For that is not itself a trusted proxy. Empty: the
+	// connection's address, and X-Forwarded-For is ignored (anyone can
+	// write it).
+	TrustedProxies []netip.Prefix
+	Logger         *slog.Logger // default: discard
+	Now            func() time.Time
 }
 
 // Server serves the archive; build it with New.

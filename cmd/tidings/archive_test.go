@@ -279,3 +279,23 @@ func TestRetentionConfigAndWorker(t *testing.T) {
 		t.Error("no periodic job")
 	}
 }
+
+// TestTrustedProxiesConfig: addresses and prefixes are accepted (an
+// address is its own /32 or /128); anything else is refused with the key.
+func TestTrustedProxiesConfig(t *testing.T) {
+	withProxies := func(list string) string {
+		return strings.Replace(validTeam, "  domain: t.example.com\n", "  domain: t.example.com\n  trusted_proxies: "+list+"\n", 1)
+	}
+	cfg, err := LoadConfig(writeConfig(t, withProxies(`["10.0.0.0/8", "127.0.0.1", "::1"]`)), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cfg.Server.trustedProxies()
+	if err != nil || len(got) != 3 || got[0].String() != "10.0.0.0/8" || got[1].String() != "127.0.0.1/32" || got[2].String() != "::1/128" {
+		t.Errorf("trusted proxies = %v, %v", got, err)
+	}
+	if _, err := LoadConfig(writeConfig(t, withProxies(`["proxy.internal"]`)), noEnv); err == nil ||
+		!strings.Contains(err.Error(), `trusted_proxies: "proxy.internal" is not an address or a prefix`) {
+		t.Errorf("bad proxy: %v", err)
+	}
+}

@@ -42,9 +42,12 @@ type ServerConfig struct {
 	Outbox     string `yaml:"outbox"`     // where .eml files go without a relay
 	Templates  string `yaml:"templates"`  // directory overriding the embedded templates
 	PublicURL  string `yaml:"public_url"` // the web archive's address; base of links in emails
-	LogLevel   string `yaml:"log_level"`  // debug, info, warn, error
-	Workers    int    `yaml:"workers"`    // concurrent jobs (processing replies, delivering, digests)
-	DKIM       struct {
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
+	// web client (config_web.go); empty: the connection's address.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	LogLevel       string   `yaml:"log_level"` // debug, info, warn, error
+	Workers        int      `yaml:"workers"`   // concurrent jobs (processing replies, delivering, digests)
+	DKIM           struct {
 		Domain   string `yaml:"domain"`
 		Selector string `yaml:"selector"`
 		KeyFile  string `yaml:"key_file"`
@@ -433,6 +436,9 @@ func (c *Config) validateServer() error {
 	}
 	if err := s.Jobs.validate(); err != nil {
 		return c.errAt("%v", at("jobs"), err)
+	}
+	if _, err := s.trustedProxies(); err != nil {
+		return c.errAt("%v", at("trusted_proxies"), err)
 	}
 	return nil
 }

@@ -18,8 +18,13 @@ func (d *deps) archive() (*web.Server, error) {
 	if d.web != nil {
 		return d.web, nil
 	}
+	proxies, err := d.cfg.Server.trustedProxies()
+	if err != nil {
+		return nil, &exitError{code: exConfig, msg: err.Error()}
+	}
 	srv, err := web.New(web.Options{DB: d.db, PublicURL: d.cfg.BaseURL(), Secret: d.secret, Logger: d.log, Now: d.now,
-		Mailer: &signInMailer{db: d.db, composer: d.composer, templates: d.templates, site: d.cfg.BaseURL()}})
+		TrustedProxies: proxies,
+		Mailer:         &signInMailer{db: d.db, composer: d.composer, templates: d.templates, site: d.cfg.BaseURL()}})
 	if err != nil {
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}
