@@ -60,7 +60,7 @@ func scaleVocabulary(n int) []string {
 // the same filter with ILIKE on the body (what a search without the
 // full-text index does). Run with
 //
-//	TIDINGS_TEST_DATABASE_URL=postgres://… go test -tags scale -run TestScaleSearch -v -timeout 60m ./store/
+//	TIDINGS_TEST_DATABASE_URL=postgres://… go test -count=1 -tags scale -run TestScaleSearch -v -timeout 60m ./store/
 //
 // TIDINGS_SCALE_UPDATES overrides the number of updates.
 // TIDINGS_SCALE_SCHEMA=NAME loads into that schema and keeps it (drop it
