@@ -23,7 +23,8 @@ var funcs = template.FuncMap{
 		}
 		return store.DateIn(*t, time.UTC).Format("2 Jan 2006")
 	},
-	// blockerKey reports whether an answer's key is a blockers question.
+	// blockerKey reports whether an answer's key is a blockers question
+	// (shown in bold when the update has a blocker; "none" is not one).
 	"blockerKey": func(key string) bool { return strings.Contains(strings.ToLower(key), "block") },
 	"add":        func(a, b int) int { return a + b },
 	"card": func(slug string, loc *time.Location, u store.UpdateView) updateCard {
