@@ -162,10 +162,17 @@ func (s *Server) prompt(w http.ResponseWriter, r *http.Request, t *teamCtx) {
 	case err == nil:
 		http.Redirect(w, r, "/t/"+t.team.Slug+"/u/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
 	case errors.Is(err, store.ErrNotFound):
-		s.teamPage(w, r, t, "message", "timeline", "Not answered yet", message{Heading: "Not answered yet",
+		m := message{Heading: "Not answered yet",
 			Text:     "You have not answered this check-in yet. Reply to its email and your update will be on this page.",
 			Link:     "/t/" + t.team.Slug + "/",
-			LinkText: "Your team's timeline"})
+			LinkText: "Your team's timeline"}
+		switch p.Status {
+		case store.PromptSkipped:
+			m.Heading, m.Text = "Skipped", "You skipped this check-in, so there is no update to show."
+		case store.PromptExpired:
+			m.Heading, m.Text = "Closed without an answer", "This check-in closed before a reply arrived, so there is no update to show."
+		}
+		s.teamPage(w, r, t, "message", "timeline", m.Heading, m)
 	default:
 		s.fail(w, r, err)
 	}

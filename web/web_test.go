@@ -372,6 +372,13 @@ func TestPromptLinkOpensTheUpdate(t *testing.T) {
 		if code, body, _ := b.get(loc); code != http.StatusOK || !strings.Contains(body, "Not answered yet") {
 			t.Errorf("unanswered prompt page = %d:\n%s", code, body)
 		}
+		// A prompt that closed unanswered says so instead of asking for a reply.
+		if err := db.MarkPrompt(context.Background(), w.unanswered, store.PromptExpired, "closed"); err != nil {
+			t.Fatal(err)
+		}
+		if code, body, _ := b.get(loc); code != http.StatusOK || !strings.Contains(body, "Closed without an answer") || strings.Contains(body, "Reply to its email") {
+			t.Errorf("expired prompt page = %d:\n%s", code, body)
+		}
 		answered := fmt.Sprintf("/t/platform/p/%d", w.answered)
 		update := fmt.Sprintf("/t/platform/u/%d", w.update)
 		if code, _, loc := b.get(answered); code != http.StatusSeeOther || loc != update {
