@@ -316,7 +316,7 @@ func applyEnv(v reflect.Value, prefix, path string, lookup func(string) (string,
 
 // otherEnv are TIDINGS_ variables that are not server settings.
 var otherEnv = map[string]bool{"TIDINGS_CONFIG": true, "TIDINGS_TEST_DATABASE_URL": true, "TIDINGS_BENCH_DATABASE_URL": true,
-	"TIDINGS_SCREENSHOTS": true, "TIDINGS_CHROMIUM": true}
+	"TIDINGS_SCREENSHOTS": true, "TIDINGS_CHROMIUM": true, "TIDINGS_CPU_PROFILE": true}
 
 // unknownEnv returns the TIDINGS_* variables in environ that name no
 // setting (a misspelt override would otherwise be ignored silently).

@@ -20,8 +20,14 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	endProfile, err := startProfile()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tidings:", err)
+		os.Exit(1)
+	}
 	root, a := newRoot(os.Stdin, os.Stdout, os.Stderr)
-	err := root.ExecuteContext(ctx)
+	err = root.ExecuteContext(ctx)
+	endProfile()
 	if err == nil {
 		return
 	}
