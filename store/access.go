@@ -38,7 +38,7 @@ const (
 	ObjOneOnOne    = "one-on-one"  // ID: one-on-one pair ID
 	ObjMember      = "member"      // ID: member ID, Team: the team the history is read in
 	ObjExport      = "export"      // ID: team ID; leads only
-	ObjPrompt      = "prompt"      // ID: prompt ID; its member, or whoever may see its update
+	ObjPrompt      = "prompt"      // ID: prompt ID; its member, and once answered whoever may see its update
 )
 
 // Object names something a person may ask to see.
@@ -84,9 +84,9 @@ func (db *DB) canView(ctx context.Context, personID int64, obj Object) (bool, er
 		}
 		return db.inTeam(ctx, personID, u.TeamID)
 	case ObjPrompt:
-		// A prompt is its member's until answered; then it is as visible
-		// as its update. Nobody learns from a prompt link whether someone
-		// else has answered.
+		// A prompt is its member's alone until answered (others get the
+		// 404 of a missing page); then it is as visible as its update,
+		// which the team's timeline shows anyway.
 		p, err := db.PromptByID(ctx, obj.ID)
 		if err != nil {
 			return false, err

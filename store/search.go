@@ -113,15 +113,19 @@ func (db *DB) Search(ctx context.Context, q SearchQuery) ([]SearchHit, error) {
 	return hits, nil
 }
 
-// searchFilters renders the filters shared by both backends on alias d.
-// everyTeam leaves the team filter out: the caller checked that q.TeamIDs
-// names every team there is (PostgreSQL; a filter that keeps everything
-// only misleads the planner).
-func searchFilters(q SearchQuery, postgres, everyTeam bool) (string, []any) {
+// searchFilters renders the filters shared by both backends on alias d,
+// the teams as team says.
+func searchFilters(q SearchQuery, postgres bool, team teamFilter) (string, []any) {
 	var b strings.Builder
 	var args []any
 	switch {
-	case everyTeam:
+	case team == teamsAll:
+		// Every team there is (PostgreSQL, checked by the caller in the
+		// same snapshot): a semi-join, not a 2,000-element array the
+		// planner would intersect with the index. Documents left behind
+		// by a removed team are still excluded.
+		b.WriteString(" AND d.team_id IN (SELECT id FROM teams)")
+	case team == teamsNone:
 	case postgres:
 		// One array parameter, not one parameter per team: a viewer of
 		// thousands of teams must not cost thousands of bind values.
@@ -151,7 +155,7 @@ func searchFilters(q SearchQuery, postgres, everyTeam bool) (string, []any) {
 }
 
 func (db *DB) searchSQLite(ctx context.Context, q SearchQuery, pq searchExpr) ([]SearchHit, error) {
-	filters, args := searchFilters(q, false, false)
+	filters, args := searchFilters(q, false, teamsListed)
 	sql := `SELECT d.kind, d.object_id, d.team_id, d.member_id, d.at, d.title,
 		snippet(search_fts, 1, char(2), char(3), '…', 24) AS snippet,
 		-bm25(search_fts, 2.0, 1.0) AS rank

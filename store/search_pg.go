@@ -12,24 +12,29 @@ package store
 //     until searchCandidates match; cheap for frequent words, where the
 //     GIN index would return hundreds of thousands of matches only to keep
 //     the newest thousand. The scan is bounded at four times its estimate:
-//     when the estimate was wrong and it finds less than a page, the
-//     search runs again with the index.
+//     when the estimate was wrong and it finds fewer than searchCandidates,
+//     the search runs again with the index (older matches may rank higher).
 //   - index: the GIN index finds every match (in any team), then the
 //     filters and a sort.
 //
 // Row counts are the planner's estimates (EXPLAIN) from the column
-// statistics. A team list naming every team is no filter at all and is
-// left out: the planner, given a 2,000-element array that keeps every row,
-// intersects the index with it.
+// statistics. A team list naming every team becomes a semi-join on the
+// teams table: the planner, given a 2,000-element array that keeps every
+// row, intersects the GIN index with a bitmap of the whole table. Every
+// statement of one search reads one snapshot, so "every team" cannot
+// change under it.
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // searchCandidates is how many of the newest matches PostgreSQL ranks: a
@@ -41,6 +46,15 @@ const searchCandidates = 1000
 // date filters) PostgreSQL tests one by one instead of using the GIN
 // index.
 const searchScanMax = 20000
+
+// teamFilter says how searchFilters limits the teams.
+type teamFilter int
+
+const (
+	teamsListed teamFilter = iota // the teams of SearchQuery.TeamIDs
+	teamsAll                      // every team there is (a semi-join on teams)
+	teamsNone                     // no team condition (plan estimates only)
+)
 
 // searchPlan names the plans above.
 type searchPlan int
@@ -59,6 +73,7 @@ const (
 	planIndex searchPlan = iota
 	planFew
 	planNewest
+	planEstimate // tests: choose by the estimates alone, never by the count
 )
 
 // searchTeams returns the search languages of the teams in ids, whether
@@ -88,7 +103,19 @@ func (db *DB) searchTeams(ctx context.Context, ids []int64) (langs []string, eve
 	return langs, total > 0 && mine == total, docs, nil
 }
 
-func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) ([]SearchHit, error) {
+// searchPostgres runs its statements in one read-only snapshot, so that
+// "every team" (searchTeams) still holds when the documents are read.
+func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) (hits []SearchHit, err error) {
+	err = db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		tx := *db
+		tx.gorm = g
+		hits, err = tx.searchSnapshot(ctx, q, pq)
+		return err
+	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	return hits, err
+}
+
+func (db *DB) searchSnapshot(ctx context.Context, q SearchQuery, pq searchExpr) ([]SearchHit, error) {
 	langs, every, docs, err := db.searchTeams(ctx, q.TeamIDs)
 	if err != nil || len(langs) == 0 {
 		return nil, err
@@ -128,20 +155,32 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 		}
 		query = "CASE d.lang " + strings.Join(cs, " ") + " END"
 	}
-	filters, fargs := searchFilters(q, true, every)
 	// Named arguments (@q …) for the query text; the filters' positional
 	// arguments are renamed too so both kinds do not mix.
 	named := map[string]any{"q": pq.websearch(), "limit": q.Limit, "offset": q.Offset, "window": searchCandidates}
-	for i, a := range fargs {
-		name := fmt.Sprintf("f%d", i)
-		filters = strings.Replace(filters, "?", "@"+name, 1)
-		named[name] = a
+	renamed := func(team teamFilter) string {
+		filters, fargs := searchFilters(q, true, team)
+		for i, a := range fargs {
+			name := fmt.Sprintf("f%d", i)
+			filters = strings.Replace(filters, "?", "@"+name, 1)
+			named[name] = a
+		}
+		return filters
 	}
-	plan, scan, err := db.searchChoose(ctx, match(true), filters, named, docs)
+	filters, chooseBy := renamed(teamsListed), ""
+	if every {
+		// The plan is chosen as if there were no team condition (it keeps
+		// every document but those of removed teams).
+		filters, chooseBy = renamed(teamsAll), renamed(teamsNone)
+	} else {
+		chooseBy = filters
+	}
+	plan, scan, err := db.searchChoose(ctx, match(true), chooseBy, named, docs)
 	if err != nil {
 		return nil, err
 	}
-	run := func(plan searchPlan) ([]SearchHit, error) {
+	// run returns the page of hits and how many candidates were ranked.
+	run := func(plan searchPlan) ([]SearchHit, int, error) {
 		var cands string
 		switch plan {
 		case planFew:
@@ -155,8 +194,8 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 		default:
 			cands = `c AS (SELECT d.id FROM search_docs d WHERE ` + match(true) + filters + ` ORDER BY d.at DESC LIMIT @window)`
 		}
-		sql := `WITH ` + cands + `
-		SELECT s.kind, s.object_id, s.team_id, s.member_id, s.at, s.title, s.rank,
+		stmt := `WITH ` + cands + `
+		SELECT s.kind, s.object_id, s.team_id, s.member_id, s.at, s.title, s.rank, (SELECT count(*) FROM c) AS candidates,
 		ts_headline(s.lang, s.body, s.tq, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||
 			', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
 		FROM (SELECT d.id, d.kind, d.object_id, d.team_id, d.member_id, d.at, d.title, d.body, d.lang,
@@ -164,15 +203,26 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 			FROM c JOIN search_docs d ON d.id = c.id
 			ORDER BY rank DESC, d.at DESC, d.id DESC LIMIT @limit OFFSET @offset) s
 		ORDER BY s.rank DESC, s.at DESC, s.id DESC`
-		var hits []SearchHit
-		err := db.gorm.WithContext(ctx).Raw(sql, merge(named, map[string]any{"scan": scan})).Scan(&hits).Error
-		return hits, err
+		var rows []struct {
+			SearchHit
+			Candidates int
+		}
+		if err := db.gorm.WithContext(ctx).Raw(stmt, merge(named, map[string]any{"scan": scan})).Scan(&rows).Error; err != nil {
+			return nil, 0, err
+		}
+		hits := make([]SearchHit, len(rows))
+		ranked := 0
+		for i, r := range rows {
+			hits[i], ranked = r.SearchHit, r.Candidates
+		}
+		return hits, ranked, nil
 	}
-	hits, err := run(plan)
-	if err == nil && plan == planNewest && len(hits) < q.Limit && scan < scanUnbounded {
-		// Fewer matches among the newest rows than the estimate promised:
-		// the rest, if any, are older; let the index find them.
-		hits, err = run(planIndex)
+	hits, ranked, err := run(plan)
+	if err == nil && plan == planNewest && ranked < searchCandidates && scan < scanUnbounded {
+		// The bounded scan found fewer candidates than are ranked: the
+		// estimate was wrong, and older matches may rank higher. Let the
+		// index find them all.
+		hits, _, err = run(planIndex)
 	}
 	return hits, err
 }
@@ -181,8 +231,12 @@ func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) 
 // (see the top of this file) and, for planNewest, the scan bound. docs is
 // the estimated number of documents.
 func (db *DB) searchChoose(ctx context.Context, match, filters string, named map[string]any, docs float64) (searchPlan, int, error) {
+	counted := true
 	if f := db.searchForce; f != nil {
-		return f.plan, f.scan, nil
+		if f.plan != planEstimate {
+			return f.plan, f.scan, nil
+		}
+		counted = false
 	}
 	// Few documents in the filtered teams and dates: read them and test
 	// each, rather than let the planner intersect them with every match of
@@ -190,7 +244,7 @@ func (db *DB) searchChoose(ctx context.Context, match, filters string, named map
 	// count stops at the limit; ORDER BY team_id makes it an index-only
 	// scan of (team_id, at) instead of reading wide rows.
 	scanMax := searchScanMax
-	if filters != "" || docs <= float64(scanMax) {
+	if counted && (filters != "" || docs <= float64(scanMax)) {
 		var few int
 		err := db.gorm.WithContext(ctx).Raw(`SELECT count(*) FROM (SELECT 1 FROM search_docs d WHERE true`+filters+
 			` ORDER BY d.team_id LIMIT @scan) x`, merge(named, map[string]any{"scan": max(scanMax, 0) + 1})).Scan(&few).Error

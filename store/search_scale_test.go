@@ -221,6 +221,9 @@ func load(t *testing.T, exec func(string, ...any), vocab []string, total, teams,
 // creating it if needed; it is not dropped.
 func keptSchema(t *testing.T, name string) string {
 	base := os.Getenv(storetest.EnvURL)
+	if base == "" {
+		t.Fatalf("%s is not set: the scale test needs PostgreSQL", storetest.EnvURL)
+	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)

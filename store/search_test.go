@@ -137,13 +137,14 @@ func TestSearchConformance(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := seedSearch(t, db)
 		// Every PostgreSQL plan finds the same documents: its own choice
-		// (here: few documents, tested one by one), through the GIN index,
+		// (here: few documents, tested one by one), its choice by the
+		// planner's estimates alone (EXPLAIN), through the GIN index,
 		// newest first (unbounded, and bounded at one row, where every
 		// search short of a page asks the index again).
 		for _, force := range []struct {
 			plan string
 			scan int
-		}{{"", 0}, {"few", 0}, {"index", 0}, {"newest", 0}, {"newest", 1}} {
+		}{{"", 0}, {"estimate", 0}, {"few", 0}, {"index", 0}, {"newest", 0}, {"newest", 1}} {
 			if !db.Postgres() && force.plan != "" {
 				continue // SQLite has one plan
 			}
@@ -316,4 +317,40 @@ func TestSearchBackfillAndLanguage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSearchEveryTeamKeepsRemovedTeamsOut: a search over every team there
+// is (the query's list is all the teams) finds nothing of a removed team,
+// whether its documents were cleaned up with it (removal does) or left
+// behind (an orphan document, as an older version could leave), under
+// every PostgreSQL plan.
+func TestSearchEveryTeamKeepsRemovedTeamsOut(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := seedSearch(t, db)
+		if _, err := db.Sync(ctx, exampleSpecs()); err != nil { // mobile removed
+			t.Fatal(err)
+		}
+		if err := store.AddOrphanSearchDocForTest(ctx, db, f.mobile.ID+100, "zebracorn billing"); err != nil {
+			t.Fatal(err)
+		}
+		for _, plan := range []string{"", "estimate", "few", "index", "newest"} {
+			if !db.Postgres() && plan != "" {
+				continue
+			}
+			store.SetSearchPlanForTest(db, plan, 0)
+			for _, text := range []string{"billing", "ios", "zebracorn"} {
+				hits, err := db.Search(ctx, store.SearchQuery{Text: text, TeamIDs: []int64{f.platform.ID}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, h := range hits {
+					if h.TeamID != f.platform.ID {
+						t.Errorf("plan %q, %q: hit of team %d (%s)", plan, text, h.TeamID, h.Title)
+					}
+				}
+			}
+		}
+		store.SetSearchPlanForTest(db, "", 0)
+	})
 }

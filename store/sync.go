@@ -360,6 +360,11 @@ func (s *syncer) removeTeams(keep []string) error {
 				return wrap("remove team", err)
 			}
 		}
+		// Nobody can see a removed team's archive: nothing of it stays
+		// searchable.
+		if err := s.g.Exec("DELETE FROM search_docs WHERE team_id = ?", t.ID).Error; err != nil {
+			return wrap("remove team", err)
+		}
 		if err := s.g.Delete(&t).Error; err != nil {
 			return wrap("remove team", err)
 		}

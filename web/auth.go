@@ -159,7 +159,7 @@ func (s *Server) signInRequest(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(addr.Address)
 	now := s.opts.Now()
 	ip := s.clientIP(r)
-	nIP, err := s.db.HitRate(ctx, "signin:ip:"+ip, time.Hour, now)
+	nIP, err := s.db.HitRate(ctx, "signin:ip:"+clientKey(ip), time.Hour, now)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -362,6 +362,21 @@ func (s *Server) clientIP(r *http.Request) string {
 		host = hop
 	}
 	return host
+}
+
+// clientKey is the per-client rate-limit key of ip: an IPv6 client is
+// its /64 (one customer's network; a host can pick any address in it),
+// an IPv4 client its address.
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // trusted reports whether addr is one of Options.TrustedProxies.

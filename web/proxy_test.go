@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +74,39 @@ func TestPerClientLimitBehindTrustedProxy(t *testing.T) {
 				t.Errorf("client A with a forged X-Forwarded-For = %d, want 429", code)
 			}
 		})
+	}
+}
+
+// TestPerClientLimitIPv6: the addresses of one IPv6 /64 share a limit; the
+// next /64 has its own.
+func TestPerClientLimitIPv6(t *testing.T) {
+	db, _ := storetest.OpenSQLite(t, store.Options{})
+	c := &clock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	seed(t, db, c.Now())
+	srv, err := web.New(web.Options{DB: db, Mailer: &mailer{}, PublicURL: "http://tidings.example.com", Secret: "k",
+		Now: c.Now, PerIP: 2, PerAddress: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := serve(srv, http.MethodGet, "/signin", nil, nil)
+	token := csrf(t, get.Body.String())
+	cookies := get.Result().Cookies()
+	post := func(remote, email string) int {
+		form := url.Values{"csrf": {token}, "email": {email}}
+		req := httptest.NewRequest(http.MethodPost, "/signin", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = remote
+		for _, ck := range cookies {
+			req.AddCookie(ck)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	codes := []int{post("[2001:db8:1:2::1]:4000", "a@example.com"), post("[2001:db8:1:2::9]:4000", "b@example.com"),
+		post("[2001:db8:1:2:ffff::7]:4000", "c@example.com"), post("[2001:db8:1:3::1]:4000", "d@example.com")}
+	want := []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests, http.StatusOK}
+	if !slices.Equal(codes, want) {
+		t.Errorf("codes %v, want %v (three addresses of one /64, then another /64)", codes, want)
 	}
 }

@@ -294,6 +294,26 @@ func TestTrustedProxiesConfig(t *testing.T) {
 	if err != nil || len(got) != 3 || got[0].String() != "10.0.0.0/8" || got[1].String() != "127.0.0.1/32" || got[2].String() != "::1/128" {
 		t.Errorf("trusted proxies = %v, %v", got, err)
 	}
+	mapped, err := LoadConfig(writeConfig(t, withProxies(`["::ffff:10.0.0.0/104"]`)), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := mapped.Server.trustedProxies(); len(got) != 1 || got[0].String() != "10.0.0.0/8" {
+		t.Errorf("IPv4-mapped prefix = %v, want 10.0.0.0/8", got)
+	}
+	env := func(k string) (string, bool) {
+		if k == "TIDINGS_TRUSTED_PROXIES" {
+			return "10.0.0.5, 10.0.0.6", true
+		}
+		return "", false
+	}
+	fromEnv, err := LoadConfig(writeConfig(t, validTeam), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := fromEnv.Server.trustedProxies(); len(got) != 2 || got[1].String() != "10.0.0.6/32" {
+		t.Errorf("TIDINGS_TRUSTED_PROXIES = %v", got)
+	}
 	if _, err := LoadConfig(writeConfig(t, withProxies(`["proxy.internal"]`)), noEnv); err == nil ||
 		!strings.Contains(err.Error(), `trusted_proxies: "proxy.internal" is not an address or a prefix`) {
 		t.Errorf("bad proxy: %v", err)

@@ -365,6 +365,18 @@ func setFromString(f reflect.Value, s string) error {
 			return err
 		}
 		f.SetFloat(n)
+	case reflect.Slice:
+		if f.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("unsupported setting type %s", f.Type())
+		}
+		// A list: comma-separated ("10.0.0.5,10.0.0.6").
+		var list []string
+		for _, v := range strings.Split(s, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				list = append(list, v)
+			}
+		}
+		f.Set(reflect.ValueOf(list))
 	default:
 		return fmt.Errorf("unsupported setting type %s", f.Type())
 	}
