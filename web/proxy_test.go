@@ -40,21 +40,8 @@ func TestPerClientLimitBehindTrustedProxy(t *testing.T) {
 				t.Fatal(err)
 			}
 			// httptest requests come from 192.0.2.1, the "proxy".
-			get := serve(srv, http.MethodGet, "/signin", nil, nil)
-			token := csrf(t, get.Body.String())
-			cookies := get.Result().Cookies()
-			post := func(xff, email string) int {
-				form := url.Values{"csrf": {token}, "email": {email}}
-				req := httptest.NewRequest(http.MethodPost, "/signin", strings.NewReader(form.Encode()))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("X-Forwarded-For", xff)
-				for _, ck := range cookies {
-					req.AddCookie(ck)
-				}
-				rec := httptest.NewRecorder()
-				srv.ServeHTTP(rec, req)
-				return rec.Code
-			}
+			signIn := signInPoster(t, srv)
+			post := func(xff, email string) int { return signIn("", xff, email) }
 			a, b := "198.51.100.1", "198.51.100.2"
 			if post(a, "x1@example.com") != http.StatusOK || post(a, "x2@example.com") != http.StatusOK {
 				t.Fatal("the first two requests were refused")
@@ -88,25 +75,39 @@ func TestPerClientLimitIPv6(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	signIn := signInPoster(t, srv)
+	post := func(remote, email string) int { return signIn(remote, "", email) }
+	codes := []int{post("[2001:db8:1:2::1]:4000", "a@example.com"), post("[2001:db8:1:2::9]:4000", "b@example.com"),
+		post("[2001:db8:1:2:ffff::7]:4000", "c@example.com"), post("[2001:db8:1:3::1]:4000", "d@example.com")}
+	want := []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests, http.StatusOK}
+	if !slices.Equal(codes, want) {
+		t.Errorf("codes %v, want %v (three addresses of one /64, then another /64)", codes, want)
+	}
+}
+
+// signInPoster fetches the sign-in form from srv once and returns a
+// function posting it for email, from remote ("" : httptest's 192.0.2.1)
+// with X-Forwarded-For xff ("" : none); it returns the status.
+func signInPoster(t *testing.T, srv http.Handler) func(remote, xff, email string) int {
+	t.Helper()
 	get := serve(srv, http.MethodGet, "/signin", nil, nil)
 	token := csrf(t, get.Body.String())
 	cookies := get.Result().Cookies()
-	post := func(remote, email string) int {
+	return func(remote, xff, email string) int {
 		form := url.Values{"csrf": {token}, "email": {email}}
 		req := httptest.NewRequest(http.MethodPost, "/signin", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.RemoteAddr = remote
+		if remote != "" {
+			req.RemoteAddr = remote
+		}
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
 		for _, ck := range cookies {
 			req.AddCookie(ck)
 		}
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		return rec.Code
-	}
-	codes := []int{post("[2001:db8:1:2::1]:4000", "a@example.com"), post("[2001:db8:1:2::9]:4000", "b@example.com"),
-		post("[2001:db8:1:2:ffff::7]:4000", "c@example.com"), post("[2001:db8:1:3::1]:4000", "d@example.com")}
-	want := []int{http.StatusOK, http.StatusOK, http.StatusTooManyRequests, http.StatusOK}
-	if !slices.Equal(codes, want) {
-		t.Errorf("codes %v, want %v (three addresses of one /64, then another /64)", codes, want)
 	}
 }
