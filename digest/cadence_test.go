@@ -2,6 +2,7 @@ package digest_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +51,12 @@ func TestMemberDigestCadence(t *testing.T) {
 
 			now := at(24, 17, 1)
 			out := &fakeSender{}
-			svc, err := digest.New(db, out, digest.Options{Domain: "x.test", Now: func() time.Time { return now }})
+			var linked []string // the periods of the archive links the sends asked for
+			svc, err := digest.New(db, out, digest.Options{Domain: "x.test", Now: func() time.Time { return now },
+				PageLink: func(team, period string, id int64) string {
+					linked = append(linked, period)
+					return "https://x.test/l/" + period
+				}})
 			must(t, err)
 			res, err := svc.Send(ctx, teamID, "2026-11-24", digest.SendOptions{Cadence: store.DigestDaily})
 			if err != nil || res.Queued != 1 || out.msgs[0].MemberID != id(1) {
@@ -60,6 +66,12 @@ func TestMemberDigestCadence(t *testing.T) {
 			if !strings.Contains(daily.Subject, "Tue 24 Nov") || strings.Contains(daily.Text, "Wed 25") ||
 				!strings.Contains(daily.MessageID, ".daily-2026-11-24.") {
 				t.Errorf("daily digest: subject %q message-id %q, text:\n%s", daily.Subject, daily.MessageID, daily.Text)
+			}
+			// The archive link names the row the send claimed, which is
+			// where the archive finds the digest.
+			if _, err := db.DigestFor(ctx, teamID, "daily-2026-11-24"); err != nil || len(linked) == 0 ||
+				slices.ContainsFunc(linked, func(p string) bool { return p != "daily-2026-11-24" }) {
+				t.Errorf("daily digest links to %q; its row: %v", linked, err)
 			}
 			check(at(24, 17, 30), nil) // sent: not due again
 			now = at(27, 17, 1)

@@ -188,7 +188,7 @@ func (s *Service) pageLink(d Digest, memberID int64) string {
 	if s.opts.PageLink == nil {
 		return ""
 	}
-	return s.opts.PageLink(d.TeamSlug, d.Period.Key, memberID)
+	return s.opts.PageLink(d.TeamSlug, sendKey(d.Period), memberID) // the claimed row's key
 }
 
 func (s *Service) unsubscribe(teamID, memberID int64) string {
