@@ -100,7 +100,6 @@ func (db *DB) forget(ctx context.Context, id int64) (*ForgetReport, error) {
 	}
 	for c := range slices.Chunk(upd, 500) {
 		del("update_revisions", "update_id IN ?", c)
-		del("search_docs", "kind = ? AND object_id IN ?", SearchUpdate, c)
 		del("updates", "id IN ?", c)
 	}
 	for c := range slices.Chunk(inbound, 500) {
@@ -123,6 +122,9 @@ func (db *DB) forget(ctx context.Context, id int64) (*ForgetReport, error) {
 	}
 	del("confirmations", "member_id = ? OR lower(address) IN ?", id, addrs)
 	del("suppressions", "lower(address) IN ?", addrs)
+	// The notes whose action items this member owned are indexed with the
+	// owner's name: re-indexed below, once the items are detached.
+	owned := ids("SELECT DISTINCT note_id FROM action_items WHERE owner_member_id = ?", id)
 	del("search_docs", "member_id = ? AND kind IN ?", id, []string{SearchUpdate, SearchOKR})
 	detach("search_docs", "member_id = 0", "member_id = ?", id)
 	detach("kr_values", "member_id = NULL, comment = '', note = ''", "member_id = ?", id)
@@ -137,6 +139,9 @@ func (db *DB) forget(ctx context.Context, id int64) (*ForgetReport, error) {
 	}
 	for _, t := range others {
 		del(`"`+strings.ReplaceAll(t, `"`, `""`)+`"`, "member_id = ?", id)
+	}
+	for _, n := range owned {
+		errs = append(errs, indexNote(g, db.postgres, n))
 	}
 	del("members", "id = ?", id)
 	if err := errors.Join(errs...); err != nil {

@@ -24,6 +24,12 @@ func TestForgetMember(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// A filed note with an action item Ana owns: the note stays
+		// searchable, her name in it does not.
+		owned := &store.MeetingNote{TeamID: &f.platform.ID, Title: "Planning", InboundID: 11, Status: store.NoteFiled, MeetingDate: t0}
+		if err := db.CreateMeetingNote(ctx, owned, []store.ActionItem{{Text: "draft the zanzibar plan", OwnerText: "Ana Lima", OwnerMemberID: &f.ana.ID}}); err != nil {
+			t.Fatal(err)
+		}
 		search := func(text string) int {
 			hits, err := db.Search(ctx, store.SearchQuery{Text: text, TeamIDs: []int64{f.platform.ID, f.mobile.ID}})
 			if err != nil {
@@ -76,6 +82,12 @@ func TestForgetMember(t *testing.T) {
 		}
 		if ps, err := db.FindOneOnOnes(ctx, "platform"); err != nil || len(ps) != 0 {
 			t.Errorf("one-on-ones: %v %v", ps, err)
+		}
+		if n := search("zanzibar"); n != 1 {
+			t.Errorf("the note with her item: %d hits, want 1", n)
+		}
+		if n := search("lima"); n != 0 {
+			t.Errorf("her name is still found: %d hits", n)
 		}
 		// The team's note and ask stay.
 		if n := search("runbook or offsite"); n != 2 {

@@ -148,6 +148,11 @@ func replaceQuarter(g *gorm.DB, t *Team, qs OKRQuarterSpec, members map[string]*
 		}
 	}
 	for _, kr := range byKey {
+		// Its check-in comments leave the archive's search with it.
+		if err := g.Exec("DELETE FROM search_docs WHERE kind = ? AND object_id IN (SELECT id FROM kr_values WHERE key_result_id = ?)",
+			SearchOKR, kr.ID).Error; err != nil {
+			return wrap("remove key result", err)
+		}
 		if err := g.Where("key_result_id = ?", kr.ID).Delete(&KRValue{}).Error; err != nil {
 			return wrap("remove key result", err)
 		}

@@ -51,8 +51,20 @@ func TestSyncOKRs(t *testing.T) {
 		}
 		at := time.Date(2027, 1, 15, 12, 0, 0, 0, time.UTC)
 		kr1 := set.KeyResults[0]
-		if err := db.AddKRValues(ctx, []store.KRValue{{KeyResultID: kr1.ID, Value: 99.6, Status: store.KROnTrack, Comment: "first", At: at, InboundID: 7}}); err != nil {
+		if err := db.AddKRValues(ctx, []store.KRValue{{KeyResultID: kr1.ID, Value: 99.6, Status: store.KROnTrack, Comment: "first", At: at, InboundID: 7},
+			{KeyResultID: set.KeyResults[1].ID, Value: 3, Status: store.KROnTrack, Comment: "quokka migration on track", At: at, InboundID: 8}}); err != nil {
 			t.Fatal(err)
+		}
+		found := func(word string) int {
+			t.Helper()
+			hits, err := db.Search(ctx, store.SearchQuery{Text: word, TeamIDs: []int64{team.ID}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(hits)
+		}
+		if n := found("quokka"); n != 1 {
+			t.Fatalf("KR2's comment: %d hits before removal, want 1", n)
 		}
 		// Editing the KR keeps its history; removing KR2 removes it.
 		specs := okrSpecs()
@@ -67,6 +79,9 @@ func TestSyncOKRs(t *testing.T) {
 		}
 		if diff := cmp.Diff([]string{"key result platform/2027-Q1 KR2"}, ch.Removed); diff != "" {
 			t.Errorf("removed: %s", diff)
+		}
+		if n := found("quokka"); n != 0 {
+			t.Errorf("the removed key result's comment is still found: %d hits", n)
 		}
 		set, err = db.LoadOKRs(ctx, team.ID, q)
 		if err != nil {
