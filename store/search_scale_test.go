@@ -106,9 +106,16 @@ func TestScaleSearch(t *testing.T) {
 	}
 	t.Logf("loaded %d updates for %d teams in %v", total, teams, time.Since(start).Round(time.Second))
 	var n, xylo int
-	raw.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE body LIKE '%xylophone%') FROM search_docs`).Scan(&n, &xylo)
+	if err := raw.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE body LIKE '%xylophone%') FROM search_docs`).Scan(&n, &xylo); err != nil {
+		t.Fatal(err)
+	}
+	if n < total || xylo != 50 {
+		t.Fatalf("search_docs holds %d documents, %d with xylophone; want %d and 50", n, xylo, total)
+	}
 	var size string
-	raw.QueryRowContext(ctx, `SELECT pg_size_pretty(pg_total_relation_size('search_docs'))`).Scan(&size)
+	if err := raw.QueryRowContext(ctx, `SELECT pg_size_pretty(pg_total_relation_size('search_docs'))`).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("search_docs: %d rows, %d with xylophone, %s with indexes", n, xylo, size)
 
 	all := make([]int64, teams)
@@ -159,6 +166,13 @@ func TestScaleSearch(t *testing.T) {
 				}
 				rows.Close()
 				base = append(base, time.Since(t0))
+			}
+			// ILIKE matches every occurrence (and parts of words), so the
+			// search finds no more than it; at full size every case has a
+			// page of hits (the rare word is in 50 documents): a fast
+			// search that finds nothing is no result.
+			if hits > baseHits || (total == 1_000_000 && hits != 20) {
+				t.Errorf("%s: search found %d, ILIKE %d", c.name, hits, baseHits)
 			}
 			t.Logf("run %d  %-30s search p50 %7.1f ms  p99 %7.1f ms (%2d hits) | ILIKE baseline %8.1f ms (%2d hits)",
 				run, c.name, ms(pct(times, 50)), ms(pct(times, 99)), hits, ms(pct(base, 50)), baseHits)
