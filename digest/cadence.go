@@ -77,6 +77,19 @@ func cadenceSchedule(s store.Schedule, cadence string) (store.Schedule, error) {
 	return store.Schedule{}, fmt.Errorf("%w: cadence %q does not apply to the schedule %q", ErrBadPeriod, cadence, s)
 }
 
+// MemberSchedule is the schedule of the extra digest a member's own
+// setting pref (store.DigestDaily, store.DigestWeekly) adds to a team
+// whose digest schedule is s: daily digests on the other days of a weekly
+// team, or a weekly summary instead of a daily team's digests. ok is false
+// when pref asks for nothing the team does not already give.
+func MemberSchedule(s store.Schedule, pref string) (store.Schedule, bool) {
+	if pref == "" || pref != cadenceOf(s.Weekly()) {
+		return store.Schedule{}, false
+	}
+	d, err := cadenceSchedule(s, pref)
+	return d, err == nil
+}
+
 // firesOn reports whether s has an occurrence on the local calendar day
 // of t in loc.
 func firesOn(s store.Schedule, t time.Time, loc *time.Location) bool {

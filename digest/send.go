@@ -108,30 +108,23 @@ func New(db *store.DB, out Sender, opts Options) (*Service, error) {
 // Period resolves key for team: "" is the period in progress now,
 // otherwise see ParsePeriod. Errors wrap ErrNoSchedule or ErrBadPeriod.
 func (s *Service) Period(team *store.Team, key string) (Period, error) {
-	sched, loc, err := scheduleOf(team)
-	if err != nil {
-		return Period{}, err
-	}
-	if key == "" {
-		return CurrentPeriod(sched, s.opts.Now(), loc), nil
-	}
-	return ParsePeriod(sched, key, loc)
+	return s.CadencePeriod(team, key, "")
 }
 
 // CadencePeriod is Period for a Cadence send (store.DigestDaily on a
-// weekly team, store.DigestWeekly on a daily one): the period of the
-// derived schedule named by key ("" is the one in progress). Errors wrap
-// ErrNoSchedule or ErrBadPeriod (also when the cadence does not apply).
+// weekly team, store.DigestWeekly on a daily one; "" the team's own): the
+// period of the derived schedule named by key ("" is the one in progress).
+// Errors wrap ErrNoSchedule or ErrBadPeriod (also when the cadence does
+// not apply).
 func (s *Service) CadencePeriod(team *store.Team, key, cadence string) (Period, error) {
-	if cadence == "" {
-		return s.Period(team, key)
-	}
 	sched, loc, err := scheduleOf(team)
 	if err != nil {
 		return Period{}, err
 	}
-	if sched, err = cadenceSchedule(sched, cadence); err != nil {
-		return Period{}, err
+	if cadence != "" {
+		if sched, err = cadenceSchedule(sched, cadence); err != nil {
+			return Period{}, err
+		}
 	}
 	p := CurrentPeriod(sched, s.opts.Now(), loc)
 	if key != "" {

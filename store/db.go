@@ -208,13 +208,14 @@ func (db *DB) JobDriver() riverdriver.Driver[*sql.Tx] { return db.driver }
 
 // InTx runs fn in one transaction: every method of the DB given to fn, and
 // every job it enqueues, commits or rolls back together. fn must not use the
-// outer DB (SQLite has a single connection: that would deadlock).
-func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error) error {
+// outer DB (SQLite has a single connection: that would deadlock). opts, when
+// given, set the isolation level and read-only mode.
+func (db *DB) InTx(ctx context.Context, fn func(tx *DB) error, opts ...*sql.TxOptions) error {
 	err := db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		tx := *db
 		tx.gorm = g
 		return fn(&tx)
-	})
+	}, opts...)
 	return wrap("transaction", err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -20,6 +21,9 @@ type DigestCopy struct {
 	Text        string
 	HTML        string
 	SentAt      time.Time
+	// Period is the digest's period key ("2026-W48", "daily-2026-11-24"),
+	// read from its digest row by FindDigestCopies and DigestCovering.
+	Period string `gorm:"->;-:migration"`
 }
 
 // SaveDigestCopy stores (or replaces) the copy of digest c.DigestID.
@@ -52,8 +56,7 @@ func (db *DB) DigestWithCopy(ctx context.Context, id int64) (*DigestArchived, er
 // first (Text and HTML left empty: listings need only the subject).
 func (db *DB) FindDigestCopies(ctx context.Context, teamID int64) ([]DigestCopy, error) {
 	var out []DigestCopy
-	err := db.gorm.WithContext(ctx).Select("digest_id, team_id, period_start, period_end, subject, sent_at").
-		Where("team_id = ?", teamID).Order("period_start DESC, digest_id DESC").Find(&out).Error
+	err := db.copies(ctx).Where("c.team_id = ?", teamID).Order("c.period_start DESC, c.digest_id DESC").Find(&out).Error
 	return out, wrap("find digest copies", err)
 }
 
@@ -61,11 +64,17 @@ func (db *DB) FindDigestCopies(ctx context.Context, teamID int64) ([]DigestCopy,
 // contains t, or ErrNotFound.
 func (db *DB) DigestCovering(ctx context.Context, teamID int64, t time.Time) (*DigestCopy, error) {
 	var out DigestCopy
-	err := db.gorm.WithContext(ctx).Select("digest_id, team_id, period_start, period_end, subject, sent_at").
-		Where("team_id = ? AND period_start <= ? AND period_end > ?", teamID, t.UTC(), t.UTC()).
-		Order("period_start DESC").Take(&out).Error
+	err := db.copies(ctx).Where("c.team_id = ? AND c.period_start <= ? AND c.period_end > ?", teamID, t.UTC(), t.UTC()).
+		Order("c.period_start DESC").Take(&out).Error
 	if err != nil {
 		return nil, wrap("find digest covering", err)
 	}
 	return &out, nil
+}
+
+// copies selects the listing columns of digest copies (alias c, no
+// text or HTML: listings need only the subject) with their digest's period.
+func (db *DB) copies(ctx context.Context) *gorm.DB {
+	return db.gorm.WithContext(ctx).Table("digest_copies AS c").Joins("JOIN digests d ON d.id = c.digest_id").
+		Select("c.digest_id, c.team_id, c.period_start, c.period_end, c.subject, c.sent_at, d.period")
 }

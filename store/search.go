@@ -27,7 +27,6 @@ import (
 // Search document kinds (SearchHit.Kind, SearchQuery.Kinds).
 const (
 	SearchUpdate  = "update"  // a member's current answers to a prompt
-	SearchDigest  = "digest"  // reserved: digests are built from updates and hold no text of their own
 	SearchMeeting = "meeting" // a filed meeting note: summary, decisions, action items
 	SearchOKR     = "okr"     // a key-result check-in comment, titled by its key result
 	SearchAsk     = "ask"     // a sent ask or FYI: question, context, choices (never answers)

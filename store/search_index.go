@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -168,9 +167,6 @@ func upsertDoc(g *gorm.DB, postgres bool, d searchDoc) error {
 		lang = "COALESCE(" + lang + ", 'simple')"
 	}
 	title, body := searchText(d.Title), searchText(d.Body)
-	if !utf8.ValidString(title + body) {
-		return fmt.Errorf("index %s %d: invalid text", d.Kind, d.ObjectID)
-	}
 	return g.Exec(`INSERT INTO search_docs (kind, object_id, team_id, member_id, at, title, body, lang)
 		VALUES (?, ?, ?, ?, ?, ?, ?, `+lang+`)
 		ON CONFLICT (kind, object_id) DO UPDATE SET team_id = excluded.team_id, member_id = excluded.member_id,

@@ -31,10 +31,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
-
-	"gorm.io/gorm"
 )
 
 // searchCandidates is how many of the newest matches PostgreSQL ranks: a
@@ -106,9 +105,7 @@ func (db *DB) searchTeams(ctx context.Context, ids []int64) (langs []string, eve
 // searchPostgres runs its statements in one read-only snapshot, so that
 // "every team" (searchTeams) still holds when the documents are read.
 func (db *DB) searchPostgres(ctx context.Context, q SearchQuery, pq searchExpr) (hits []SearchHit, err error) {
-	err = db.gorm.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		tx := *db
-		tx.gorm = g
+	err = db.InTx(ctx, func(tx *DB) error {
 		hits, err = tx.searchSnapshot(ctx, q, pq)
 		return err
 	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
@@ -312,13 +309,8 @@ func (db *DB) searchEstimate(ctx context.Context, cond string, named map[string]
 
 // merge returns a copy of a with b's entries added.
 func merge(a, b map[string]any) map[string]any {
-	out := make(map[string]any, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
+	out := maps.Clone(a)
+	maps.Copy(out, b)
 	return out
 }
 

@@ -135,6 +135,8 @@ type signInData struct {
 	Error  string
 	Action string // the POST target of a link's confirmation
 	Name   string // who the link signs in
+	// Minutes is how long a sign-in link works (Options.LinkTTL).
+	Minutes int
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -180,7 +182,7 @@ func (s *Server) signInRequest(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "signin", page{Title: "Check your email", Data: signInData{Sent: true, Email: email}})
+	s.render(w, r, http.StatusOK, "signin", page{Title: "Check your email", Data: signInData{Sent: true, Email: email, Minutes: int(s.opts.LinkTTL.Minutes())}})
 }
 
 // sendLink stores and mails a sign-in link when email is a member's; an
@@ -200,7 +202,7 @@ func (s *Server) sendLink(ctx context.Context, email, next string, now time.Time
 	}
 	// The link goes to the address it was asked for (an alias of the
 	// member's included), which is the one that proved it reads it.
-	return s.opts.Mailer.SendSignIn(ctx, Recipient{MemberID: m.ID, Email: email, Name: m.Name}, s.opts.PublicURL+"/signin/"+tok)
+	return s.opts.Mailer.SendSignIn(ctx, Recipient{MemberID: m.ID, Email: email, Name: m.Name}, s.opts.PublicURL+"/signin/"+tok, s.opts.LinkTTL)
 }
 
 // signInConfirm shows the button that uses a sign-in link; GET never uses

@@ -26,7 +26,6 @@ var funcs = template.FuncMap{
 	// blockerKey reports whether an answer's key is a blockers question
 	// (shown in bold when the update has a blocker; "none" is not one).
 	"blockerKey": func(key string) bool { return strings.Contains(strings.ToLower(key), "block") },
-	"add":        func(a, b int) int { return a + b },
 	"card": func(slug string, loc *time.Location, u store.UpdateView) updateCard {
 		return updateCard{Slug: slug, Loc: loc, U: u}
 	},

@@ -30,7 +30,7 @@ type mailer struct {
 	sent []sentLink
 }
 
-func (m *mailer) SendSignIn(_ context.Context, to web.Recipient, link string) error {
+func (m *mailer) SendSignIn(_ context.Context, to web.Recipient, link string, _ time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent = append(m.sent, sentLink{to, link})

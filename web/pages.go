@@ -92,7 +92,6 @@ type updateData struct {
 	store.UpdateView
 	Revisions []store.UpdateRevision
 	Digest    *store.DigestCopy // the digest that covered it, if kept
-	Period    string            // that digest's period key
 	Loc       *time.Location
 }
 
@@ -129,14 +128,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, t *teamCtx) {
 		s.fail(w, r, err)
 		return
 	}
-	if d != nil {
-		a, err := s.db.DigestWithCopy(r.Context(), d.DigestID)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		data.Digest, data.Period = d, a.Period
-	}
+	data.Digest = d
 	s.teamPage(w, r, t, "update", "timeline", m.Name+"'s update", data)
 }
 
@@ -185,22 +177,10 @@ func (s *Server) digests(w http.ResponseWriter, r *http.Request, t *teamCtx) {
 		s.fail(w, r, err)
 		return
 	}
-	type item struct {
-		store.DigestCopy
-		Period string
-	}
-	var items []item
-	for _, c := range cs {
-		d, err := s.db.DigestWithCopy(r.Context(), c.DigestID)
-		if s.missing(w, r, err) {
-			return
-		}
-		items = append(items, item{DigestCopy: c, Period: d.Period})
-	}
 	s.teamPage(w, r, t, "digests", "digests", "Digests", struct {
-		Items []item
+		Items []store.DigestCopy
 		Loc   *time.Location
-	}{items, t.loc})
+	}{cs, t.loc})
 }
 
 // digestOf resolves {id}, a digest period key ("2026-W48"), to the

@@ -38,24 +38,13 @@ func (s *Server) withTeam(h teamHandler) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
+		// VisibleTeams is the store's rule for teams (store/access.go): a
+		// team not in it is 404.
 		for _, t := range teams {
-			if t.Slug != r.PathValue("team") {
-				continue
-			}
-			ok, err := s.db.CanView(r.Context(), v.member.ID, store.Object{Kind: store.ObjTeam, ID: t.ID})
-			if err != nil {
-				s.fail(w, r, err)
+			if t.Slug == r.PathValue("team") {
+				h(w, r, &teamCtx{me: v.member, team: t, loc: s.zone(t.Timezone)})
 				return
 			}
-			if !ok {
-				break
-			}
-			loc, err := time.LoadLocation(t.Timezone)
-			if err != nil {
-				loc = time.UTC
-			}
-			h(w, r, &teamCtx{me: v.member, team: t, loc: loc})
-			return
 		}
 		s.notFound(w, r)
 	}
@@ -102,4 +91,18 @@ func (s *Server) missing(w http.ResponseWriter, r *http.Request, err error) bool
 		s.fail(w, r, err)
 	}
 	return true
+}
+
+// zone is the named location, UTC when the name is unknown; loaded once
+// per name (time.LoadLocation reads the zone database every call).
+func (s *Server) zone(name string) *time.Location {
+	if l, ok := s.zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	s.zones.Store(name, l)
+	return l
 }

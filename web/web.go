@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tidings-app/tidings/store"
@@ -22,9 +23,10 @@ var files embed.FS
 
 // Mailer sends the sign-in email; cmd/tidings implements it with the
 // outbound queue. SendSignIn must send (or queue) one message to to with
-// link in it; an error means nothing was queued.
+// link in it, saying it works for valid; an error means nothing was
+// queued.
 type Mailer interface {
-	SendSignIn(ctx context.Context, to Recipient, link string) error
+	SendSignIn(ctx context.Context, to Recipient, link string, valid time.Duration) error
 }
 
 // Recipient is the person a sign-in email goes to.
@@ -70,6 +72,7 @@ type Server struct {
 	pages map[string]*template.Template
 	mux   *http.ServeMux
 	log   *slog.Logger
+	zones sync.Map // zone name → *time.Location (Server.zone)
 }
 
 // New returns the archive's handler. It fails when a required option is
@@ -211,7 +214,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 	}
 	if v := viewerOf(r); v != nil {
 		p.Me, p.CSRF = v.member, v.session.CSRF
-	} else if p.CSRF == "" {
+	} else {
 		p.CSRF = preCSRF(w, r, s.secure())
 	}
 	var b strings.Builder

@@ -40,6 +40,7 @@ type deps struct {
 	askSvc    *ask.Service     // built once
 	inbound   *inbound.Options // built once: the receiver and the processor share it
 	secret    string           // the server secret (configured or kept in the store)
+	links     *web.Links       // signs the archive links in emails
 	web       *web.Server      // built once
 }
 
@@ -62,6 +63,9 @@ func newDeps(ctx context.Context, cfg *Config, db *store.DB, log *slog.Logger, r
 		return nil, &exitError{code: exConfig, msg: err.Error()}
 	}
 	d.addrs = mail.Addresses{Domain: cfg.Server.Domain, Signer: signer, From: mail.FromLocalPart(cfg.FromAddress(), cfg.Server.Domain)}
+	if d.links, err = web.NewLinks(secret, cfg.BaseURL()); err != nil {
+		return nil, &exitError{code: exConfig, msg: err.Error()}
+	}
 	fsys := templates.Default()
 	if cfg.Server.Templates != "" {
 		fsys = templates.Overlay(os.DirFS(cfg.Server.Templates))

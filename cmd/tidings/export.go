@@ -70,14 +70,14 @@ One-on-one content is never exported.`,
 			if output == "" || output == "-" {
 				n, err := write(cmd.OutOrStdout())
 				if err != nil {
-					return exportError(err)
+					return storeFailure(err)
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "exported %d %s\n", n, exportUnit(format))
 				return nil
 			}
 			n, err := writeFileAtomic(output, write)
 			if err != nil {
-				return exportError(err)
+				return storeFailure(err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "exported %d %s to %s\n", n, exportUnit(format), output)
 			return nil
@@ -99,7 +99,9 @@ func exportUnit(format string) string {
 	return "records"
 }
 
-func exportError(err error) error {
+// storeFailure is the exit for a store error in a command: EX_TEMPFAIL
+// when the database is unreachable (try again), EX_SOFTWARE otherwise.
+func storeFailure(err error) error {
 	if errors.Is(err, store.ErrUnavailable) {
 		return &exitError{code: exTempFail, msg: err.Error()}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -43,10 +44,7 @@ func newMembersForgetCmd(a *app) *cobra.Command {
 			}
 			rep, err := db.ForgetMember(cmd.Context(), m.ID, dryRun)
 			if err != nil {
-				if errors.Is(err, store.ErrUnavailable) {
-					return &exitError{code: exTempFail, msg: err.Error()}
-				}
-				return &exitError{code: exSoftware, msg: err.Error()}
+				return storeFailure(err)
 			}
 			writeForgetReport(cmd.OutOrStdout(), rep, dryRun)
 			return nil
@@ -82,24 +80,15 @@ func writeForgetReport(w io.Writer, rep *store.ForgetReport, dryRun bool) {
 		fmt.Fprintf(w, "dry run: nothing changed\n")
 	}
 	fmt.Fprintf(w, "%s %s:\n", verb, rep.Email)
-	for _, k := range sortedKeys(rep.Deleted) {
+	for _, k := range slices.Sorted(maps.Keys(rep.Deleted)) {
 		fmt.Fprintf(w, "  %-22s %d\n", k, rep.Deleted[k])
 	}
 	fmt.Fprintf(w, "%s for the team, without them (author or owner cleared, their comments removed):\n", kept)
 	if len(rep.Detached) == 0 {
 		fmt.Fprintln(w, "  nothing")
 	}
-	for _, k := range sortedKeys(rep.Detached) {
+	for _, k := range slices.Sorted(maps.Keys(rep.Detached)) {
 		fmt.Fprintf(w, "  %-22s %d\n", k, rep.Detached[k])
 	}
 	fmt.Fprintln(w, "also kept: anonymous ask answers (never linked to anyone), team digests already sent, counts in other members' rows")
-}
-
-func sortedKeys(m map[string]int64) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

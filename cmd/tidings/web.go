@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tidings-app/tidings/mail/outbound"
 	"github.com/tidings-app/tidings/store"
@@ -53,7 +54,7 @@ type signInMailer struct {
 
 // SendSignIn renders the sign-in email and queues it; its delivery job
 // sends it like any other message.
-func (m *signInMailer) SendSignIn(ctx context.Context, to web.Recipient, link string) error {
+func (m *signInMailer) SendSignIn(ctx context.Context, to web.Recipient, link string, valid time.Duration) error {
 	first, _, _ := strings.Cut(strings.TrimSpace(to.Name), " ")
 	if first == "" {
 		first = "there"
@@ -61,7 +62,7 @@ func (m *signInMailer) SendSignIn(ctx context.Context, to web.Recipient, link st
 	r, err := m.templates.Render("signin", struct {
 		FirstName, Link, Site string
 		Minutes               int
-	}{first, link, m.site, 15})
+	}{first, link, m.site, int(valid.Minutes())})
 	if err != nil {
 		return fmt.Errorf("sign-in email: %w", err)
 	}
@@ -79,21 +80,13 @@ func (m *signInMailer) SendSignIn(ctx context.Context, to web.Recipient, link st
 }
 
 // digestPageLink is the digest's link to its archive page, signed for its
-// reader (web.Links); "" when the links cannot be made.
+// reader (web.Links).
 func (d *deps) digestPageLink(team, period string, memberID int64) string {
-	l, err := web.NewLinks(d.secret, d.cfg.BaseURL())
-	if err != nil {
-		return ""
-	}
-	return l.DigestPage(team, period, memberID, d.now())
+	return d.links.DigestPage(team, period, memberID, d.now())
 }
 
 // promptPageLink is a prompt's link to the page of the update answering
-// it, signed for its recipient; "" when the links cannot be made.
+// it, signed for its recipient.
 func (d *deps) promptPageLink(team string, promptID, memberID int64) string {
-	l, err := web.NewLinks(d.secret, d.cfg.BaseURL())
-	if err != nil {
-		return ""
-	}
-	return l.PromptPage(team, promptID, memberID, d.now())
+	return d.links.PromptPage(team, promptID, memberID, d.now())
 }
