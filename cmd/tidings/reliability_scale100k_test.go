@@ -32,7 +32,7 @@ import (
 // the due minute to the last delivery. Run with
 //
 //	TIDINGS_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
-//	  go test -tags reliability -run TestReliabilityScaleOutPrompts -v -timeout 60m ./cmd/tidings/
+//	  go test -tags reliability -run TestReliabilityScaleOutPrompts -v -timeout 70m ./cmd/tidings/
 func TestReliabilityScaleOutPrompts(t *testing.T) {
 	teams := 2000
 	if v := os.Getenv("TIDINGS_SCALE_TEAMS"); v != "" {
