@@ -102,11 +102,24 @@ func firesOn(s store.Schedule, t time.Time, loc *time.Location) bool {
 // dueCadence lists the Cadence sends due at now for team t (schedule
 // sched in loc): one per zone of the members asking for the cadence when
 // the team has DigestLocal, else one, unless its period is sent already.
-func (s *Scheduler) dueCadence(ctx context.Context, t *store.Team, sched store.Schedule, loc *time.Location, now time.Time) ([]store.SendDigestArgs, error) {
+// teamMembers reads the team's members (once per tick, shared with
+// dueLocal); a team in one zone is not read at all unless the derived
+// schedule is due there.
+func (s *Scheduler) dueCadence(ctx context.Context, t *store.Team, sched store.Schedule, loc *time.Location, now time.Time,
+	teamMembers func() ([]store.TeamMember, error)) ([]store.SendDigestArgs, error) {
 	cadence := cadenceOf(sched.Weekly())
-	members, err := s.db.FindTeamMembers(ctx, t.ID)
+	derived, err := cadenceSchedule(sched, cadence)
 	if err != nil {
-		return nil, fmt.Errorf("digest: schedule: %w", err)
+		return nil, err
+	}
+	if !t.DigestLocal {
+		if occ := derived.Prev(now, loc); occ.IsZero() || now.Sub(occ) > s.catchUp {
+			return nil, nil
+		}
+	}
+	members, err := teamMembers()
+	if err != nil {
+		return nil, err
 	}
 	zones := map[string]bool{}
 	for i := range members {
@@ -122,10 +135,6 @@ func (s *Scheduler) dueCadence(ctx context.Context, t *store.Team, sched store.S
 	}
 	if len(zones) == 0 {
 		return nil, nil
-	}
-	derived, err := cadenceSchedule(sched, cadence)
-	if err != nil {
-		return nil, err
 	}
 	names := make([]string, 0, len(zones))
 	for z := range zones {

@@ -62,9 +62,22 @@ func (s *Scheduler) Due(ctx context.Context, now time.Time) ([]store.SendDigestA
 			s.log.WarnContext(ctx, "digest schedule skipped", "component", "digest", "team", t.Slug, "err", err)
 			continue
 		}
+		// The team's members, read once per team and only when needed.
+		var loaded []store.TeamMember
+		members := func() ([]store.TeamMember, error) {
+			if loaded != nil {
+				return loaded, nil
+			}
+			ms, err := s.db.FindTeamMembers(ctx, t.ID)
+			if err != nil {
+				return nil, fmt.Errorf("digest: schedule: %w", err)
+			}
+			loaded = ms
+			return ms, nil
+		}
 		var due []store.SendDigestArgs
 		if t.DigestLocal {
-			due, err = s.dueLocal(ctx, t, sched, now)
+			due, err = s.dueLocal(ctx, t, sched, now, members)
 		} else {
 			due, err = s.dueTeam(ctx, t, sched, loc, now)
 		}
@@ -72,7 +85,7 @@ func (s *Scheduler) Due(ctx context.Context, now time.Time) ([]store.SendDigestA
 			return nil, err
 		}
 		out = append(out, due...)
-		extra, err := s.dueCadence(ctx, t, sched, loc, now)
+		extra, err := s.dueCadence(ctx, t, sched, loc, now, members)
 		if err != nil {
 			return nil, err
 		}
@@ -101,10 +114,10 @@ func (s *Scheduler) dueTeam(ctx context.Context, t *store.Team, sched store.Sche
 // dueLocal returns one entry per readers' zone whose local occurrence has
 // come; the period key is the reader-local one, which names the same
 // period in the team's zone for weekly and daily schedules.
-func (s *Scheduler) dueLocal(ctx context.Context, t *store.Team, sched store.Schedule, now time.Time) ([]store.SendDigestArgs, error) {
-	members, err := s.db.FindTeamMembers(ctx, t.ID)
+func (s *Scheduler) dueLocal(ctx context.Context, t *store.Team, sched store.Schedule, now time.Time, teamMembers func() ([]store.TeamMember, error)) ([]store.SendDigestArgs, error) {
+	members, err := teamMembers()
 	if err != nil {
-		return nil, fmt.Errorf("digest: schedule: %w", err)
+		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []store.SendDigestArgs
