@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -31,27 +32,28 @@ func (db *DB) OpenOneOnOneItemsOf(ctx context.Context, memberIDs []int64) (map[i
 	if len(items) == 0 {
 		return out, nil
 	}
-	pairs := map[int64]*OneOnOne{}
-	names := map[int64]string{}
+	// The pairs and the names of their people: one query each.
+	var pairIDs []int64
 	for _, it := range items {
-		if pairs[it.PairID] != nil {
-			continue
-		}
-		var p OneOnOne
-		if err := g.Take(&p, it.PairID).Error; err != nil {
-			return nil, wrap("find one-on-one", err)
-		}
-		pairs[it.PairID] = &p
-		for _, id := range p.Audience() {
-			if _, ok := names[id]; ok {
-				continue
-			}
-			m, err := db.MemberByID(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			names[id] = m.Name
-		}
+		pairIDs = append(pairIDs, it.PairID)
+	}
+	var ps []OneOnOne
+	if err := g.Where("id IN ?", slices.Compact(slices.Sorted(slices.Values(pairIDs)))).Find(&ps).Error; err != nil {
+		return nil, wrap("find one-on-ones", err)
+	}
+	pairs := map[int64]*OneOnOne{}
+	var people []int64
+	for i := range ps {
+		pairs[ps[i].ID] = &ps[i]
+		people = append(people, ps[i].Audience()...)
+	}
+	var ms []Member
+	if err := g.Select("id, name").Where("id IN ?", people).Find(&ms).Error; err != nil {
+		return nil, wrap("find one-on-one people", err)
+	}
+	names := map[int64]string{}
+	for _, m := range ms {
+		names[m.ID] = m.Name
 	}
 	for _, it := range items {
 		owner := *it.OwnerID
