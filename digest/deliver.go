@@ -68,8 +68,13 @@ func (s *Service) Send(ctx context.Context, teamID int64, key string, opts SendO
 	if err != nil {
 		return res, err
 	}
-	if err := s.keepCopy(ctx, row.ID, d); err != nil {
-		return res, err
+	// The archive keeps the first sending (for a team sending in each
+	// reader's zone, the first zone's) and a forced resend replaces it;
+	// the other zones' jobs neither render it again nor overwrite it.
+	if !sent || opts.Force {
+		if err := s.keepCopy(ctx, row.ID, d); err != nil {
+			return res, err
+		}
 	}
 	if err := s.db.MarkDigestSent(ctx, row.ID, s.opts.Now()); err != nil {
 		return res, fmt.Errorf("digest: send: %w", err)
