@@ -218,7 +218,8 @@ func (db *DB) digestOff(ctx context.Context, teamID int64) (map[int64]bool, map[
 		return nil, nil, wrap("find digest opt-outs", err)
 	}
 	var ps []MemberPrefs
-	err = db.gorm.WithContext(ctx).Select("member_id", "digest").Where("digest <> ''").Find(&ps).Error
+	err = db.gorm.WithContext(ctx).Select("member_id", "digest").
+		Where("digest <> '' AND member_id IN (SELECT member_id FROM memberships WHERE team_id = ?)", teamID).Find(&ps).Error
 	if err != nil {
 		return nil, nil, wrap("find digest settings", err)
 	}

@@ -2,7 +2,6 @@ package ask
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -163,16 +162,25 @@ func (s *Service) sendCopies(ctx context.Context, tx *store.DB, a *store.Ask, te
 		return err
 	}
 	now := s.now()
+	// The team's members with the pause and away in force for the team,
+	// read once; a recipient who left the team since is read alone.
+	members, err := tx.FindTeamMembers(ctx, team.ID)
+	if err != nil {
+		return fmt.Errorf("ask: copies: %w", err)
+	}
+	inTeam := make(map[int64]*store.Member, len(members))
+	for i := range members {
+		inTeam[members[i].ID] = &members[i].Member
+	}
 	for _, r := range rs {
 		if reminder && r.Answered {
 			continue
 		}
-		m, err := tx.MemberInTeam(ctx, r.MemberID, team.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			m, err = tx.MemberByID(ctx, r.MemberID) // left the team since
-		}
-		if err != nil {
-			return fmt.Errorf("ask: copies: %w", err)
+		m, ok := inTeam[r.MemberID]
+		if !ok {
+			if m, err = tx.MemberByID(ctx, r.MemberID); err != nil {
+				return fmt.Errorf("ask: copies: %w", err)
+			}
 		}
 		if m.Unsubscribed || (reminder && (after(m.AwayUntil, now) || after(m.PausedUntil, now))) {
 			continue
