@@ -47,25 +47,15 @@ func seedArchive(t *testing.T, dir, cfg string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	team, _ := db.FindTeam(ctx, "platform")
-	cis, _ := db.FindCheckIns(ctx, team.ID)
 	t0 := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	for i, email := range []string{"ana@example.com", "ben@example.com"} {
-		m, _ := db.MemberByAddress(ctx, email)
 		raw := "From: " + email + "\r\nSubject: Re: daily\r\n\r\nDone: =cmd|' /C calc'!A0, \"quoted\", done\r\nFrom the top: next\r\n>From here\r\n"
 		in := &store.InboundMessage{DedupKey: "<" + email + ">", MailFrom: email, Raw: []byte(raw), Status: store.InboundApplied, ReceivedAt: t0}
 		if _, err := db.CreateInbound(ctx, in); err != nil {
 			t.Fatal(err)
 		}
-		p := store.Prompt{CheckInID: cis[0].ID, MemberID: m.ID, TeamID: team.ID, Period: "2026-11-24", Status: store.PromptSent}
-		if err := db.CreatePrompt(ctx, &p); err != nil {
-			t.Fatal(err)
-		}
-		_, _, err := db.SaveUpdate(ctx, store.UpdateInput{PromptID: p.ID, InboundID: in.ID, AnsweredAt: t0.Add(time.Duration(i) * 24 * time.Hour),
+		seedUpdate(t, db, "platform", email, store.UpdateInput{InboundID: in.ID, AnsweredAt: t0.Add(time.Duration(i) * 24 * time.Hour),
 			Answers: []store.Answer{{Key: "done", Question: "Done?", Text: "=cmd|' /C calc'!A0, \"quoted\", done"}, {Key: "next", Question: "Next?", Text: "line one\nline two"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 

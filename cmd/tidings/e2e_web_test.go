@@ -216,6 +216,16 @@ func TestArchiveInBrowser(t *testing.T) {
 // the inbound path would, and returns its ID.
 func seedBlocker(t *testing.T, db *store.DB, slug, addr string, at time.Time, blocker string) int64 {
 	t.Helper()
+	return seedUpdate(t, db, slug, addr, store.UpdateInput{HasBlocker: true, InboundID: 1, AnsweredAt: at, Proof: store.ProofDMARC,
+		Answers: []store.Answer{{Key: "done", Question: "What did you get done yesterday?", Text: "the rollout plan"},
+			{Key: "blockers", Question: "Anything blocking you?", Text: blocker}}})
+}
+
+// seedUpdate files in as addr's answer to a prompt of the team's first
+// check-in for the day of in.AnsweredAt (the prompt is created here) and
+// returns the update's ID.
+func seedUpdate(t *testing.T, db *store.DB, slug, addr string, in store.UpdateInput) int64 {
+	t.Helper()
 	ctx := context.Background()
 	team, err := db.FindTeam(ctx, slug)
 	if err != nil {
@@ -229,14 +239,14 @@ func seedBlocker(t *testing.T, db *store.DB, slug, addr string, at time.Time, bl
 	if err != nil || len(cis) == 0 {
 		t.Fatalf("check-ins %v %v", cis, err)
 	}
+	at := in.AnsweredAt
 	p := store.Prompt{CheckInID: cis[0].ID, MemberID: m.ID, TeamID: team.ID, Period: at.Format("2006-01-02"), Status: store.PromptSent,
 		DueAt: at.Add(-time.Hour), ExpiresAt: at.Add(20 * time.Hour)}
 	if err := db.CreatePrompt(ctx, &p); err != nil {
 		t.Fatal(err)
 	}
-	u, _, err := db.SaveUpdate(ctx, store.UpdateInput{PromptID: p.ID, HasBlocker: true, InboundID: 1, AnsweredAt: at, Proof: store.ProofDMARC,
-		Answers: []store.Answer{{Key: "done", Question: "What did you get done yesterday?", Text: "the rollout plan"},
-			{Key: "blockers", Question: "Anything blocking you?", Text: blocker}}})
+	in.PromptID = p.ID
+	u, _, err := db.SaveUpdate(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
