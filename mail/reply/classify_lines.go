@@ -173,7 +173,7 @@ func quoteFollows(lines []string, i int) bool {
 // attribution stops the search, so text is never glued onto the real one.
 func wrappedAttribution(lines []string, i int) int {
 	joined := strings.TrimSpace(lines[i])
-	if !strings.ContainsAny(joined, "0123456789<@") && !reAttribWroteOnStart.MatchString(joined) || !reAttribStart.MatchString(joined) {
+	if !strings.ContainsAny(joined, "0123456789<@") && !isWroteOn(joined) || !reAttribStart.MatchString(joined) {
 		return 0
 	}
 	for j := i + 1; j < len(lines) && j <= i+4; j++ {

@@ -36,6 +36,8 @@ var (
 	reAttribStart = regexp.MustCompile(`(?i)^(?:(?:` + attribOpenersMore + `)\s|\d|[^\s\d]{1,15},?\s+\d|.*<\S*$|.*\s(?:wrote|schrieb)\s+(?:on|am)\s)`)
 
 	reAttribWroteOnStart = regexp.MustCompile(`(?i)\s(?:wrote|schrieb)\s+(?:on|am)\s`)
+	// wroteWords: reAttribWroteOnStart holds one of them (fold.go).
+	wroteWords = []string{foldKey("wrote"), foldKey("schrieb")}
 
 	attribRegexps = append(attribShapes(attribOpeners, attribVerbs),
 		reAttribCJK, reAttribWroteOn, reAttribDateEmail, reAttribISOGMT, reMuttAttrib)
@@ -114,6 +116,12 @@ func attribShapes(openers, verbs string) []*regexp.Regexp {
 		regexp.MustCompile(`(?i)^[^\s\d]{0,15}[,.]?\s*\d.*[\s"'>)\]](?:` + verbs + `)(?:\s.*)?[:：]\s*$`),
 		regexp.MustCompile(`(?i)^.*(?:@|\svia\s).*[\s"'>)\]](?:` + verbs + `)\s*[:：]?\s*$`),
 	}
+}
+
+// isWroteOn reports whether s holds "wrote on" or "schrieb am" (an
+// attribution wrapped after its verb).
+func isWroteOn(s string) bool {
+	return containsFold(s, wroteWords) && reAttribWroteOnStart.MatchString(s)
 }
 
 // isAttribution reports whether s (one line, or several joined) reads as an
