@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // CreateInbound inserts m unless a message with the same DedupKey is
@@ -168,15 +169,16 @@ func (db *DB) FindInbound(ctx context.Context, f InboundFilter) ([]InboundMessag
 // The count is committed even when processing later fails, so Attempts shows
 // how often the pipeline ran.
 func (db *DB) BeginInboundAttempt(ctx context.Context, id int64) (*InboundMessage, error) {
-	res := db.gorm.WithContext(ctx).Model(&InboundMessage{}).Where("id = ?", id).
+	var rows []InboundMessage // one statement: the update returns the row
+	res := db.gorm.WithContext(ctx).Model(&rows).Clauses(clause.Returning{}).Where("id = ?", id).
 		UpdateColumn("attempts", gorm.Expr("attempts + 1"))
 	if res.Error != nil {
 		return nil, wrap("begin inbound attempt", res.Error)
 	}
-	if res.RowsAffected == 0 {
+	if len(rows) == 0 {
 		return nil, wrap(fmt.Sprintf("begin inbound attempt %d", id), ErrNotFound)
 	}
-	return db.InboundByID(ctx, id)
+	return &rows[0], nil
 }
 
 // InboundOutcome is the recorded result of processing an inbound message.

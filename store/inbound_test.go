@@ -120,7 +120,7 @@ func TestInboundAttemptAndOutcome(t *testing.T) {
 		}
 		for want := 1; want <= 2; want++ {
 			got, err := db.BeginInboundAttempt(ctx, m.ID)
-			if err != nil || got.Attempts != want || len(got.Raw) == 0 {
+			if err != nil || got.Attempts != want || got.ID != m.ID || string(got.Raw) != string(m.Raw) || got.MessageID != m.MessageID || !slices.Equal(got.Rcpt, m.Rcpt) {
 				t.Fatalf("attempt %d: %+v, %v", want, got, err)
 			}
 		}

@@ -21,10 +21,17 @@ type JobsConfig struct {
 	// instance that died is sent by another after this. It must exceed
 	// the longest SMTP exchange with the relay (smtp.write_timeout).
 	DeliveryLease Duration `yaml:"delivery_lease"`
+	// WorkersWhileReceiving is how many replies are processed at once
+	// while mail is arriving (a message in the last 250 ms); the other
+	// workers wait their turn, at most 10 s each, so that receiving keeps
+	// the CPU during a burst (inbound.Pacer). 0: no limit beyond
+	// server.workers.
+	WorkersWhileReceiving int `yaml:"workers_while_receiving"`
 }
 
 func defaultJobs() JobsConfig {
-	return JobsConfig{RescueAfter: Duration(time.Minute), SweepEvery: Duration(time.Minute), DeliveryLease: Duration(10 * time.Minute)}
+	return JobsConfig{RescueAfter: Duration(time.Minute), SweepEvery: Duration(time.Minute), DeliveryLease: Duration(10 * time.Minute),
+		WorkersWhileReceiving: 1}
 }
 
 // validate checks the durations: River refuses a rescue shorter than its
@@ -38,6 +45,9 @@ func (j JobsConfig) validate() error {
 	}
 	if time.Duration(j.DeliveryLease) < time.Minute {
 		return fmt.Errorf("server.jobs.delivery_lease must be at least 1m, not %s", time.Duration(j.DeliveryLease))
+	}
+	if j.WorkersWhileReceiving < 0 {
+		return fmt.Errorf("server.jobs.workers_while_receiving must be 0 (no limit) or more, not %d", j.WorkersWhileReceiving)
 	}
 	return nil
 }

@@ -22,3 +22,21 @@ func TestJobsDeliveryLease(t *testing.T) {
 		t.Errorf("30s lease: err = %v, want one naming server.jobs.delivery_lease", err)
 	}
 }
+
+// TestJobsWorkersWhileReceiving: one worker processes replies during a
+// burst by default; 0 lifts the limit; a negative number is refused with
+// the key's name.
+func TestJobsWorkersWhileReceiving(t *testing.T) {
+	j := defaultJobs()
+	if j.WorkersWhileReceiving != 1 {
+		t.Errorf("default workers_while_receiving = %d, want 1", j.WorkersWhileReceiving)
+	}
+	j.WorkersWhileReceiving = 0
+	if err := j.validate(); err != nil {
+		t.Errorf("0 (no limit): %v", err)
+	}
+	j.WorkersWhileReceiving = -1
+	if err := j.validate(); err == nil || !strings.Contains(err.Error(), "server.jobs.workers_while_receiving") {
+		t.Errorf("-1: err = %v, want one naming server.jobs.workers_while_receiving", err)
+	}
+}

@@ -191,6 +191,9 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 		DistrustTokens: !s.Auth.TokenIsProof, LookupTXT: d.cfg.lookupTXT(d.now),
 		Logger: d.log, Registerer: d.reg, Now: d.now,
 	}
+	if n := s.Jobs.WorkersWhileReceiving; n > 0 && n < s.Workers {
+		o.Pacer = inbound.NewPacer(inbound.PacerOptions{Slots: n})
+	}
 	if o.OneOnOnes, err = d.oneOnOnes(); err != nil {
 		return inbound.Options{}, err
 	}

@@ -114,6 +114,10 @@ type Options struct {
 	// the own DMARC evaluation report "none (dns off)", and only a trusted
 	// Authentication-Results can prove a sender.
 	LookupTXT func(domain string) ([]string, error)
+	// Pacer, when set, is told of every arriving message by the receiver
+	// and makes the inbound worker wait its turn during a burst (pace.go);
+	// nil never holds processing back.
+	Pacer *Pacer
 
 	Logger     *slog.Logger          // default: discard
 	Registerer prometheus.Registerer // nil: metrics are not registered

@@ -86,3 +86,57 @@ func TestRiverAppliesAcceptedReply(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkerWaitsWhileReceiving: the receiver tells the pacer of every
+// message, and while mail is arriving the worker processes only when it
+// gets the pacer's slot (here held by the test, then released).
+func TestWorkerWaitsWhileReceiving(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock := time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC) // stands still: once busy, busy
+		pacer := inbound.NewPacer(inbound.PacerOptions{Quiet: time.Hour, MaxWait: time.Hour, Now: func() time.Time { return clock }})
+		f := newFixture(t, db, func(o *inbound.Options) { o.Pacer = pacer })
+		first, err := pacer.Wait(ctx) // nothing has arrived: no slot taken
+		if err != nil {
+			t.Fatal(err)
+		}
+		first()
+		to := f.addrs.Reply(f.prompt.ID)
+		raw := message(t, "outlook_reply.eml", map[string]string{"FROM": "ana@example.com", "TO": to, "MSGID": msgID(t, "paced")})
+		if err := send(t, f.addr, "ana@example.com", []string{to}, raw); err != nil {
+			t.Fatalf("send: %v", err)
+		}
+		held, err := pacer.Wait(ctx) // the receiver made the pacer busy: this takes the slot
+		if err != nil {
+			t.Fatal(err)
+		}
+		short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel()
+		if _, err := pacer.Wait(short); err == nil {
+			t.Fatal("the pacer let a second worker through: the receiver did not mark it busy")
+		}
+		startWorkers(t, db, f.proc)
+		status := func() string {
+			msgs, err := db.FindInbound(ctx, store.InboundFilter{})
+			if err != nil || len(msgs) != 1 {
+				t.Fatalf("inbound: %+v, %v", msgs, err)
+			}
+			return msgs[0].Status
+		}
+		time.Sleep(500 * time.Millisecond) // ten fetch intervals
+		if s := status(); s != store.InboundReceived {
+			t.Fatalf("processed (%s) while the slot was held", s)
+		}
+		held()
+		deadline := time.Now().Add(30 * time.Second)
+		for status() == store.InboundReceived {
+			if time.Now().After(deadline) {
+				t.Fatal("not processed after the slot was released")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if s := status(); s != store.InboundApplied {
+			t.Errorf("status %q, want applied", s)
+		}
+	})
+}

@@ -51,6 +51,7 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	s.env.MailFrom = from
 	s.env.Rcpt = nil
 	s.setComing(true)
+	s.r.opts.Pacer.Arrived()
 	return nil
 }
 
@@ -97,6 +98,7 @@ func (s *session) Data(r io.Reader) error {
 		return s.fail("data", err)
 	}
 	s.setComing(false) // handed over: the keeper need not wait for it
+	s.r.opts.Pacer.Arrived()
 	var k stored
 	if in := newSpooledInbound(s.env, sp, now); sp.spooled() {
 		k = s.r.keepLarge(in, sp)
