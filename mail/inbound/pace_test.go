@@ -52,25 +52,38 @@ func TestPacerTakesTurnsWhileReceiving(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := waitAsync(ctx, p)
-	select {
-	case <-second:
-		t.Fatal("a second worker went ahead while the only slot was taken and mail was arriving")
-	case <-time.After(50 * time.Millisecond):
-	}
+	stillWaits(t, second, "a second worker went ahead while the only slot was taken and mail was arriving")
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	if _, err := p.Wait(short); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("cancelled wait: err = %v, want deadline exceeded", err)
 	}
 	first()
+	goesOn(t, second, "the second worker did not get the slot after it was released")
+}
+
+// stillWaits fails when the wait in ch returns within 60ms.
+func stillWaits(t *testing.T, ch <-chan func(), why string) {
+	t.Helper()
 	select {
-	case release := <-second:
+	case <-ch:
+		t.Fatal(why)
+	case <-time.After(60 * time.Millisecond):
+	}
+}
+
+// goesOn fails unless the wait in ch returns a release within 5s; it
+// releases it.
+func goesOn(t *testing.T, ch <-chan func(), why string) {
+	t.Helper()
+	select {
+	case release := <-ch:
 		if release == nil {
-			t.Fatal("second wait failed")
+			t.Fatal("the wait failed")
 		}
 		release()
 	case <-time.After(5 * time.Second):
-		t.Fatal("the second worker did not get the slot after it was released")
+		t.Fatal(why)
 	}
 }
 
@@ -88,21 +101,9 @@ func TestPacerGoesOnWhenTheBurstPauses(t *testing.T) {
 	}
 	defer held()
 	second := waitAsync(ctx, p)
-	select {
-	case <-second:
-		t.Fatal("went ahead while mail was arriving")
-	case <-time.After(60 * time.Millisecond): // the clock stands still: still busy
-	}
+	stillWaits(t, second, "went ahead while mail was arriving (the clock stands still: still busy)")
 	now.Add(int64(time.Second)) // a second without mail
-	select {
-	case release := <-second:
-		if release == nil {
-			t.Fatal("wait failed")
-		}
-		release()
-	case <-time.After(5 * time.Second):
-		t.Fatal("the worker still waits after the burst paused")
-	}
+	goesOn(t, second, "the worker still waits after the burst paused")
 }
 
 // TestPacerBoundsTheWait: under mail that never stops, a worker waits at
