@@ -89,7 +89,12 @@ func open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		opts.Now = time.Now
 	}
 	db := &DB{now: opts.Now, postgres: IsPostgres(dsn)}
-	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true, NowFunc: func() time.Time { return opts.Now().UTC() }}
+	// SkipDefaultTransaction: gorm would wrap every single write in
+	// BEGIN … COMMIT (three round trips for one statement). No model has
+	// hooks or associations that make one call several statements, and
+	// everything that must be atomic across statements runs in InTx.
+	cfg := &gorm.Config{Logger: logger.Discard, TranslateError: true, SkipDefaultTransaction: true,
+		NowFunc: func() time.Time { return opts.Now().UTC() }}
 	var err error
 	if db.postgres {
 		db.gorm, err = gorm.Open(postgres.Open(dsn), cfg)
