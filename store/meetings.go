@@ -111,6 +111,9 @@ func (db *DB) CreateMeetingNote(ctx context.Context, n *MeetingNote, items []Act
 		if err := insertItems(g, n, items); err != nil {
 			return err
 		}
+		if n.Status != NoteFiled || n.TeamID == nil {
+			return nil // only filed notes are searched, and this one is new
+		}
 		return indexNote(g, db.postgres, n.ID)
 	})
 	return wrap("create meeting note", err)

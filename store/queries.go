@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,8 +75,15 @@ func (db *DB) MemberByAddress(ctx context.Context, addr string) (*Member, error)
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, wrap("find member", err)
 	}
+	// Aliases are stored as a JSON array: its text holds the address
+	// JSON-quoted. LIKE narrows the rows (its _ and % only widen the
+	// match); the loop below decides.
+	quoted, err := json.Marshal(addr)
+	if err != nil {
+		return nil, wrap("find member", err)
+	}
 	var all []Member
-	if err := db.gorm.WithContext(ctx).Where("aliases IS NOT NULL AND aliases <> 'null'").Find(&all).Error; err != nil {
+	if err := db.gorm.WithContext(ctx).Where("aliases LIKE ?", "%"+string(quoted)+"%").Find(&all).Error; err != nil {
 		return nil, wrap("find member", err)
 	}
 	for i := range all {
@@ -130,6 +139,29 @@ func (db *DB) TeamsOf(ctx context.Context, memberID int64) ([]Team, error) {
 	err := db.gorm.WithContext(ctx).Joins("JOIN memberships ON memberships.team_id = teams.id").
 		Where("memberships.member_id = ?", memberID).Order("teams.slug").Find(&out).Error
 	return out, wrap("find teams of member", err)
+}
+
+// TeamsAllowingDomain returns the teams whose AllowedDomains hold domain
+// (lower case), by slug; none for an empty domain.
+func (db *DB) TeamsAllowingDomain(ctx context.Context, domain string) ([]Team, error) {
+	if domain == "" {
+		return nil, nil
+	}
+	quoted, err := json.Marshal(domain)
+	if err != nil {
+		return nil, wrap("find teams allowing "+domain, err)
+	}
+	var rows []Team // narrowed by LIKE on the JSON text, decided here
+	if err := db.gorm.WithContext(ctx).Where("allowed_domains LIKE ?", "%"+string(quoted)+"%").Order("slug").Find(&rows).Error; err != nil {
+		return nil, wrap("find teams allowing "+domain, err)
+	}
+	out := rows[:0]
+	for _, t := range rows {
+		if slices.Contains(t.AllowedDomains, domain) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // FindCheckIns returns the team's check-ins in declaration order.

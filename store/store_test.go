@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -156,6 +157,52 @@ func TestUniquePromptPerPeriod(t *testing.T) {
 		d2 := store.Digest{TeamID: 1, Period: "2026-W48", Status: "pending"}
 		if err := db.CreateDigest(ctx, &d2); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("duplicate digest: %v, want ErrConflict", err)
+		}
+	})
+}
+
+// TestLookupsNarrowedByLike: the alias and allowed-domain lookups narrow
+// rows with LIKE on the stored JSON, where _ matches any character; the
+// answer is still exact ("a_b" never finds "axb", "ex_mple.com" never
+// allows "example.com"), case-insensitive, and never a suffix match.
+func TestLookupsNarrowedByLike(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		specs := exampleSpecs()
+		specs[0].AllowedDomains = []string{"Example.com"}
+		specs[0].Members[0].Aliases = []string{"a_b@x.org"}
+		specs[0].Members[1].Aliases = []string{"axb@x.org"}
+		specs = append(specs, store.TeamSpec{Slug: "design", Name: "Design", Timezone: "UTC", DigestSchedule: "fri 17:00",
+			AllowedDomains: []string{"ex_mple.com", "other.org"}})
+		if _, err := db.Sync(ctx, specs); err != nil {
+			t.Fatal(err)
+		}
+		for addr, want := range map[string]string{"a_b@x.org": "ana@example.com", " AXB@x.org ": "ben@example.com"} {
+			m, err := db.MemberByAddress(ctx, addr)
+			if err != nil || m.Email != want {
+				t.Errorf("MemberByAddress(%q) = %v, %v; want %s", addr, m, err, want)
+			}
+		}
+		for _, addr := range []string{"a%b@x.org", "ab@x.org", "x.org"} {
+			if m, err := db.MemberByAddress(ctx, addr); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("MemberByAddress(%q) = %v, %v; want not found", addr, m, err)
+			}
+		}
+		for domain, want := range map[string][]string{
+			"example.com": {"platform"}, "ex_mple.com": {"design"}, "other.org": {"design"},
+			"sub.example.com": nil, "": nil, "exa%": nil,
+		} {
+			ts, err := db.TeamsAllowingDomain(ctx, domain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, team := range ts {
+				got = append(got, team.Slug)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("TeamsAllowingDomain(%q) = %q, want %q", domain, got, want)
+			}
 		}
 	})
 }

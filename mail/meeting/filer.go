@@ -158,18 +158,19 @@ func (f *Filer) route(ctx context.Context, tx *store.DB, from string, sender *st
 			return nil, false, err
 		}
 	}
-	all, err := tx.FindTeams(ctx)
+	_, domain, _ := strings.Cut(strings.ToLower(from), "@")
+	allowing, err := tx.TeamsAllowingDomain(ctx, domain)
 	if err != nil {
 		return nil, false, err
 	}
-	_, domain, _ := strings.Cut(strings.ToLower(from), "@")
 	var out []store.Team
-	for _, t := range all {
-		member := slices.ContainsFunc(mine, func(m store.Team) bool { return m.ID == t.ID })
-		if (rcpt.Team == "" || rcpt.Team == t.Slug) && (member || (domain != "" && slices.Contains(t.AllowedDomains, domain))) {
+	for _, t := range append(mine, allowing...) {
+		seen := slices.ContainsFunc(out, func(o store.Team) bool { return o.ID == t.ID })
+		if !seen && (rcpt.Team == "" || rcpt.Team == t.Slug) {
 			out = append(out, t)
 		}
 	}
+	slices.SortFunc(out, func(a, b store.Team) int { return strings.Compare(a.Slug, b.Slug) })
 	return out, len(out) > 0, nil
 }
 
