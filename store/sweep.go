@@ -13,11 +13,17 @@ import (
 var liveJobStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
 	rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled}
 
+// QueueInbound is the River queue of ProcessInboundArgs jobs: inbound
+// processing has workers of its own, so a burst of mail (whose workers
+// may wait their turn, see inbound.Pacer) never holds up deliveries and
+// digests in the default queue.
+const QueueInbound = "inbound"
+
 // ProcessInboundInsertOpts are the River options of a ProcessInboundArgs
-// job: unique by message while a job for it is live (not after it
-// completed, so a reprocess or a sweep can queue it again).
+// job: in QueueInbound, unique by message while a job for it is live (not
+// after it completed, so a reprocess or a sweep can queue it again).
 func ProcessInboundInsertOpts() *river.InsertOpts {
-	return &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveJobStates}}
+	return &river.InsertOpts{Queue: QueueInbound, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveJobStates}}
 }
 
 // RequeueStaleInbound gives a ProcessInboundArgs job to each of up to

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidings-app/tidings/store"
 )
 
 // TestJobsDeliveryLease: the delivery lease defaults to ten minutes and
@@ -38,5 +43,36 @@ func TestJobsWorkersWhileReceiving(t *testing.T) {
 	j.WorkersWhileReceiving = -1
 	if err := j.validate(); err == nil || !strings.Contains(err.Error(), "server.jobs.workers_while_receiving") {
 		t.Errorf("-1: err = %v, want one naming server.jobs.workers_while_receiving", err)
+	}
+}
+
+// TestPacerWiring: the receiver and the worker share a pacer when fewer
+// workers may process during a burst than server.workers; 0, or a limit
+// of at least server.workers, builds none.
+func TestPacerWiring(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "pacer.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	for _, c := range []struct {
+		workers, whileReceiving int
+		paced                   bool
+	}{{4, 1, true}, {4, 3, true}, {4, 0, false}, {4, 4, false}, {1, 1, false}} {
+		cfg := &Config{Server: defaultServer()}
+		cfg.Server.Domain, cfg.Server.Outbox, cfg.Server.Secret = "tidings.test", t.TempDir(), "pacer-test-secret-0123456789abcdef"
+		cfg.Server.Workers, cfg.Server.Jobs.WorkersWhileReceiving = c.workers, c.whileReceiving
+		d, err := newDeps(ctx, cfg, db, slog.New(slog.DiscardHandler), nil, time.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := d.inboundOptions()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := o.Pacer != nil; got != c.paced {
+			t.Errorf("workers %d, workers_while_receiving %d: paced = %v, want %v", c.workers, c.whileReceiving, got, c.paced)
+		}
 	}
 }

@@ -107,10 +107,12 @@ func (s *services) newJobs() error {
 	river.AddWorker(workers, rw)
 	periodic = append(periodic, rw.periodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
-		// server.workers trades receiving speed during a burst against how
-		// fast the burst is applied: processing a reply costs CPU that the
-		// SMTP sessions share (README, "Benchmarks").
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: d.cfg.Server.Workers}},
+		// Inbound processing has server.workers of its own, apart from
+		// deliveries, digests and schedulers: while mail arrives most of
+		// them wait their turn (server.jobs.workers_while_receiving,
+		// inbound.Pacer), and they must not hold up the other jobs.
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: d.cfg.Server.Workers},
+			store.QueueInbound: {MaxWorkers: d.cfg.Server.Workers}},
 		Workers:           workers,
 		PeriodicJobs:      periodic,
 		Logger:            s.log.With("component", "jobs"),

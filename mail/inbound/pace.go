@@ -8,12 +8,14 @@ import (
 
 // Pacer gives receiving priority over processing during a burst of mail.
 // Processing a reply costs CPU that the SMTP sessions share; on a small
-// machine, applying a burst while it arrives slows every 250 down. While
-// the receiver is busy (a message was given MAIL or handed over within
-// Quiet), at most Slots messages are processed at once and the other
-// workers wait their turn; once the burst pauses they all run again. A
-// worker never waits longer than MaxWait, so processing always goes on,
-// at worst at Slots workers' pace plus one run per MaxWait per worker.
+// machine, applying a burst while it arrives slows every 250 down. A
+// worker that starts a message while the receiver is busy (a message was
+// given MAIL or handed over within Quiet) needs one of Slots slots, so
+// once the runs that began before the burst have finished, at most Slots
+// messages are processed at once; the other workers wait their turn. A
+// worker goes on without a slot once the burst pauses, or after MaxWait,
+// so processing never stops: at worst Slots workers' pace plus one run
+// per MaxWait per waiting worker.
 //
 // The receiver calls Arrived; the inbound worker calls Wait. A nil *Pacer
 // never waits. It is safe for concurrent use.
@@ -71,6 +73,11 @@ func (p *Pacer) receiving() bool {
 func (p *Pacer) Wait(ctx context.Context) (release func(), err error) {
 	if p == nil || !p.receiving() {
 		return func() {}, nil
+	}
+	select {
+	case p.slots <- struct{}{}: // a free slot: no timers needed
+		return func() { <-p.slots }, nil
+	default:
 	}
 	deadline := time.NewTimer(p.maxWait)
 	defer deadline.Stop()

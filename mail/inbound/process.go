@@ -200,18 +200,13 @@ type Worker struct {
 // NewWorker returns the worker that runs p on each queued message.
 func NewWorker(p *Processor) *Worker { return &Worker{p: p, large: make(chan struct{}, 1)} }
 
-// Work processes one message, after waiting its turn when the receiver
-// is taking a burst (Options.Pacer). A message already in a final state
+// Work processes one message, waiting its turn while the receiver is
+// taking a burst (Options.Pacer). A message already in a final state
 // (applied by `tidings ingest` or a reprocess) is left alone. A retryable
 // error is returned for River to retry; on the last attempt the message is
 // recorded as failed first, so no message stays "received" for ever.
 func (w *Worker) Work(ctx context.Context, job *river.Job[store.ProcessInboundArgs]) error {
 	id := job.Args.InboundID
-	release, err := w.p.opts.Pacer.Wait(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
 	rows, err := w.p.db.FindInbound(ctx, store.InboundFilter{IDs: []int64{id}})
 	if err != nil {
 		return err
@@ -230,6 +225,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[store.ProcessInboundAr
 			return ctx.Err()
 		}
 	}
+	release, err := w.p.opts.Pacer.Wait(ctx) // last: a pacer slot is held only while processing
+	if err != nil {
+		return err
+	}
+	defer release()
 	err = w.p.Process(ctx, id)
 	if err != nil && job.Attempt >= job.MaxAttempts {
 		if ferr := w.p.recordFailure(ctx, id, store.InboundOutcome{}, err); ferr != nil {
