@@ -111,8 +111,8 @@ func (db *DB) CreateMeetingNote(ctx context.Context, n *MeetingNote, items []Act
 		if err := insertItems(g, n, items); err != nil {
 			return err
 		}
-		if n.Status != NoteFiled || n.TeamID == nil {
-			return nil // only filed notes are searched, and this one is new
+		if !n.searchable() {
+			return nil // a new note has no search document to delete
 		}
 		return indexNote(g, db.postgres, n.ID)
 	})

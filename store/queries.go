@@ -75,15 +75,10 @@ func (db *DB) MemberByAddress(ctx context.Context, addr string) (*Member, error)
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, wrap("find member", err)
 	}
-	// Aliases are stored as a JSON array: its text holds the address
-	// JSON-quoted. LIKE narrows the rows (its _ and % only widen the
-	// match); the loop below decides.
-	quoted, err := json.Marshal(addr)
-	if err != nil {
-		return nil, wrap("find member", err)
-	}
+	// Aliases are stored as a JSON array: LIKE narrows the rows to those
+	// whose text holds the address JSON-quoted; the loop below decides.
 	var all []Member
-	if err := db.gorm.WithContext(ctx).Where("aliases LIKE ?", "%"+string(quoted)+"%").Find(&all).Error; err != nil {
+	if err := db.gorm.WithContext(ctx).Where(`aliases LIKE ? ESCAPE '\'`, likeJSONString(addr)).Find(&all).Error; err != nil {
 		return nil, wrap("find member", err)
 	}
 	for i := range all {
@@ -141,27 +136,43 @@ func (db *DB) TeamsOf(ctx context.Context, memberID int64) ([]Team, error) {
 	return out, wrap("find teams of member", err)
 }
 
-// TeamsAllowingDomain returns the teams whose AllowedDomains hold domain
-// (lower case), by slug; none for an empty domain.
-func (db *DB) TeamsAllowingDomain(ctx context.Context, domain string) ([]Team, error) {
-	if domain == "" {
-		return nil, nil
+// SenderTeams returns, by slug, the teams a sender may post to: those
+// member memberID belongs to (0: not a member) and those whose
+// AllowedDomains hold domain (lower case); only the team named slug
+// (any case) when slug is not empty.
+func (db *DB) SenderTeams(ctx context.Context, memberID int64, domain, slug string) ([]Team, error) {
+	var out []Team
+	if memberID != 0 {
+		mine, err := db.TeamsOf(ctx, memberID)
+		if err != nil {
+			return nil, err
+		}
+		out = mine
 	}
-	quoted, err := json.Marshal(domain)
-	if err != nil {
-		return nil, wrap("find teams allowing "+domain, err)
-	}
-	var rows []Team // narrowed by LIKE on the JSON text, decided here
-	if err := db.gorm.WithContext(ctx).Where("allowed_domains LIKE ?", "%"+string(quoted)+"%").Order("slug").Find(&rows).Error; err != nil {
-		return nil, wrap("find teams allowing "+domain, err)
-	}
-	out := rows[:0]
-	for _, t := range rows {
-		if slices.Contains(t.AllowedDomains, domain) {
-			out = append(out, t)
+	if domain != "" {
+		var rows []Team // narrowed by LIKE on the JSON text, decided here
+		err := db.gorm.WithContext(ctx).Where(`allowed_domains LIKE ? ESCAPE '\'`, likeJSONString(domain)).Find(&rows).Error
+		if err != nil {
+			return nil, wrap("find teams allowing "+domain, err)
+		}
+		for _, t := range rows {
+			mine := slices.ContainsFunc(out, func(o Team) bool { return o.ID == t.ID })
+			if !mine && slices.Contains(t.AllowedDomains, domain) {
+				out = append(out, t)
+			}
 		}
 	}
+	out = slices.DeleteFunc(out, func(t Team) bool { return slug != "" && !strings.EqualFold(t.Slug, slug) })
+	slices.SortFunc(out, func(a, b Team) int { return strings.Compare(a.Slug, b.Slug) })
 	return out, nil
+}
+
+// likeJSONString is a LIKE pattern (with ESCAPE '\') matching text that
+// holds s as a JSON string, encoded as the json serializer stores it.
+func likeJSONString(s string) string {
+	quoted, _ := json.Marshal(s) // a string always encodes
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(string(quoted))
+	return "%" + esc + "%"
 }
 
 // FindCheckIns returns the team's check-ins in declaration order.

@@ -199,6 +199,10 @@ func indexUpdate(g *gorm.DB, postgres bool, u *Update) error {
 		MemberID: u.MemberID, At: u.AnsweredAt, Title: title, Body: strings.Join(body, "\n\n")})
 }
 
+// searchable reports whether a note belongs in the search index: filed
+// under a team (never pending or quarantined).
+func (n *MeetingNote) searchable() bool { return n.Status == NoteFiled && n.TeamID != nil }
+
 // indexNote indexes a filed note with a team (summary, decisions, action
 // items) and removes any other (pending, unassigned, quarantined) note.
 func indexNote(g *gorm.DB, postgres bool, id int64) error {
@@ -206,7 +210,7 @@ func indexNote(g *gorm.DB, postgres bool, id int64) error {
 	if err := g.Take(&n, id).Error; err != nil {
 		return fmt.Errorf("index meeting note %d: %w", id, err)
 	}
-	if n.Status != NoteFiled || n.TeamID == nil {
+	if !n.searchable() {
 		return deleteDoc(g, SearchMeeting, id)
 	}
 	var items []ActionItem

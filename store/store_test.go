@@ -162,8 +162,8 @@ func TestUniquePromptPerPeriod(t *testing.T) {
 }
 
 // TestLookupsNarrowedByLike: the alias and allowed-domain lookups narrow
-// rows with LIKE on the stored JSON, where _ matches any character; the
-// answer is still exact ("a_b" never finds "axb", "ex_mple.com" never
+// rows with LIKE on the stored JSON (an & is stored escaped, and _ and %
+// must not act as wildcards); the answer is exact ("a_b" never finds "axb", "ex_mple.com" never
 // allows "example.com"), case-insensitive, and never a suffix match.
 func TestLookupsNarrowedByLike(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -171,13 +171,13 @@ func TestLookupsNarrowedByLike(t *testing.T) {
 		specs := exampleSpecs()
 		specs[0].AllowedDomains = []string{"Example.com"}
 		specs[0].Members[0].Aliases = []string{"a_b@x.org"}
-		specs[0].Members[1].Aliases = []string{"axb@x.org"}
+		specs[0].Members[1].Aliases = []string{"axb@x.org", "r&d\\ops@x.org"}
 		specs = append(specs, store.TeamSpec{Slug: "design", Name: "Design", Timezone: "UTC", DigestSchedule: "fri 17:00",
 			AllowedDomains: []string{"ex_mple.com", "other.org"}})
 		if _, err := db.Sync(ctx, specs); err != nil {
 			t.Fatal(err)
 		}
-		for addr, want := range map[string]string{"a_b@x.org": "ana@example.com", " AXB@x.org ": "ben@example.com"} {
+		for addr, want := range map[string]string{"a_b@x.org": "ana@example.com", " AXB@x.org ": "ben@example.com", `r&d\ops@x.org`: "ben@example.com"} {
 			m, err := db.MemberByAddress(ctx, addr)
 			if err != nil || m.Email != want {
 				t.Errorf("MemberByAddress(%q) = %v, %v; want %s", addr, m, err, want)
@@ -192,7 +192,7 @@ func TestLookupsNarrowedByLike(t *testing.T) {
 			"example.com": {"platform"}, "ex_mple.com": {"design"}, "other.org": {"design"},
 			"sub.example.com": nil, "": nil, "exa%": nil,
 		} {
-			ts, err := db.TeamsAllowingDomain(ctx, domain)
+			ts, err := db.SenderTeams(ctx, 0, domain, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -201,7 +201,27 @@ func TestLookupsNarrowedByLike(t *testing.T) {
 				got = append(got, team.Slug)
 			}
 			if !slices.Equal(got, want) {
-				t.Errorf("TeamsAllowingDomain(%q) = %q, want %q", domain, got, want)
+				t.Errorf("SenderTeams(0, %q, \"\") = %q, want %q", domain, got, want)
+			}
+		}
+		ben, err := db.MemberByAddress(ctx, "ben@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			domain, slug string
+			want         []string
+		}{{"other.org", "", []string{"design", "platform"}}, {"other.org", "DESIGN", []string{"design"}}, {"example.com", "", []string{"platform"}}, {"", "nope", nil}} {
+			ts, err := db.SenderTeams(ctx, ben.ID, c.domain, c.slug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, team := range ts {
+				got = append(got, team.Slug)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("SenderTeams(ben, %q, %q) = %q, want %q", c.domain, c.slug, got, c.want)
 			}
 		}
 	})

@@ -152,24 +152,14 @@ func (s *Service) launch(ctx context.Context, tx *store.DB, a *store.Ask, team *
 // needs a member of TEAM or an address in its AllowedDomains; plain ask@
 // needs exactly one such team.
 func (s *Service) route(ctx context.Context, tx *store.DB, from string, sender *store.Member, rcpt mail.Recipient) (*store.Team, string, error) {
-	var mine []store.Team
-	var err error
+	var id int64
 	if sender != nil {
-		if mine, err = tx.TeamsOf(ctx, sender.ID); err != nil {
-			return nil, "", err
-		}
-	}
-	all, err := tx.FindTeams(ctx)
-	if err != nil {
-		return nil, "", err
+		id = sender.ID
 	}
 	_, domain, _ := strings.Cut(strings.ToLower(from), "@")
-	var ok []store.Team
-	for _, t := range all {
-		member := slices.ContainsFunc(mine, func(m store.Team) bool { return m.ID == t.ID })
-		if (rcpt.Team == "" || strings.EqualFold(rcpt.Team, t.Slug)) && (member || (domain != "" && slices.Contains(t.AllowedDomains, domain))) {
-			ok = append(ok, t)
-		}
+	ok, err := tx.SenderTeams(ctx, id, domain, rcpt.Team)
+	if err != nil {
+		return nil, "", err
 	}
 	switch {
 	case len(ok) == 1:

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -151,27 +150,13 @@ func (f *Filer) FileMeeting(ctx context.Context, tx *store.DB, in *store.Inbound
 // AllowedDomains; plain meetings@ offers every team the sender belongs to
 // (or whose AllowedDomains hold the sender's domain).
 func (f *Filer) route(ctx context.Context, tx *store.DB, from string, sender *store.Member, rcpt mail.Recipient) ([]store.Team, bool, error) {
-	var mine []store.Team
-	var err error
+	var id int64
 	if sender != nil {
-		if mine, err = tx.TeamsOf(ctx, sender.ID); err != nil {
-			return nil, false, err
-		}
+		id = sender.ID
 	}
 	_, domain, _ := strings.Cut(strings.ToLower(from), "@")
-	allowing, err := tx.TeamsAllowingDomain(ctx, domain)
-	if err != nil {
-		return nil, false, err
-	}
-	var out []store.Team
-	for _, t := range append(mine, allowing...) {
-		seen := slices.ContainsFunc(out, func(o store.Team) bool { return o.ID == t.ID })
-		if !seen && (rcpt.Team == "" || rcpt.Team == t.Slug) {
-			out = append(out, t)
-		}
-	}
-	slices.SortFunc(out, func(a, b store.Team) int { return strings.Compare(a.Slug, b.Slug) })
-	return out, len(out) > 0, nil
+	teams, err := tx.SenderTeams(ctx, id, domain, rcpt.Team)
+	return teams, len(teams) > 0, err
 }
 
 // quarantine keeps the note out of every team, and tells the sender only
