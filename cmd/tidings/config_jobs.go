@@ -27,11 +27,16 @@ type JobsConfig struct {
 	// the CPU during a burst (inbound.Pacer). 0: no limit beyond
 	// server.workers.
 	WorkersWhileReceiving int `yaml:"workers_while_receiving"`
+	// HoldAbove is the arrival rate, in messages per second, at which a
+	// burst holds processing back altogether until it pauses (at most
+	// 10 s, then at least 10 s without a hold), so the burst is received
+	// first. A trickle of replies stays below it. 0: never hold.
+	HoldAbove int `yaml:"hold_above"`
 }
 
 func defaultJobs() JobsConfig {
 	return JobsConfig{RescueAfter: Duration(time.Minute), SweepEvery: Duration(time.Minute), DeliveryLease: Duration(10 * time.Minute),
-		WorkersWhileReceiving: 1}
+		WorkersWhileReceiving: 1, HoldAbove: 100}
 }
 
 // validate checks the durations: River refuses a rescue shorter than its
@@ -48,6 +53,9 @@ func (j JobsConfig) validate() error {
 	}
 	if j.WorkersWhileReceiving < 0 {
 		return fmt.Errorf("server.jobs.workers_while_receiving must be 0 (no limit) or more, not %d", j.WorkersWhileReceiving)
+	}
+	if j.HoldAbove < 0 {
+		return fmt.Errorf("server.jobs.hold_above must be 0 (never hold) or more messages per second, not %d", j.HoldAbove)
 	}
 	return nil
 }

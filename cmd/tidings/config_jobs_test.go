@@ -46,9 +46,26 @@ func TestJobsWorkersWhileReceiving(t *testing.T) {
 	}
 }
 
+// TestJobsHoldAbove: a burst of 100 messages a second holds processing by
+// default; 0 never holds; a negative rate is refused with the key's name.
+func TestJobsHoldAbove(t *testing.T) {
+	j := defaultJobs()
+	if j.HoldAbove != 100 {
+		t.Errorf("default hold_above = %d, want 100", j.HoldAbove)
+	}
+	j.HoldAbove = 0
+	if err := j.validate(); err != nil {
+		t.Errorf("0 (never hold): %v", err)
+	}
+	j.HoldAbove = -5
+	if err := j.validate(); err == nil || !strings.Contains(err.Error(), "server.jobs.hold_above") {
+		t.Errorf("-5: err = %v, want one naming server.jobs.hold_above", err)
+	}
+}
+
 // TestPacerWiring: the receiver and the worker share a pacer when fewer
-// workers may process during a burst than server.workers; 0, or a limit
-// of at least server.workers, builds none.
+// workers may process during a burst than server.workers, or when a fast
+// burst holds processing (hold_above); with neither there is none.
 func TestPacerWiring(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "pacer.db"), store.Options{})
@@ -57,12 +74,13 @@ func TestPacerWiring(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	for _, c := range []struct {
-		workers, whileReceiving int
-		paced                   bool
-	}{{4, 1, true}, {4, 3, true}, {4, 0, false}, {4, 4, false}, {1, 1, false}} {
+		workers, whileReceiving, holdAbove int
+		paced                              bool
+	}{{4, 1, 0, true}, {4, 3, 0, true}, {4, 0, 0, false}, {4, 4, 0, false}, {1, 1, 0, false},
+		{4, 0, 100, true}, {4, 4, 100, true}, {1, 1, 100, true}, {4, 1, 100, true}} {
 		cfg := &Config{Server: defaultServer()}
 		cfg.Server.Domain, cfg.Server.Outbox, cfg.Server.Secret = "tidings.test", t.TempDir(), "pacer-test-secret-0123456789abcdef"
-		cfg.Server.Workers, cfg.Server.Jobs.WorkersWhileReceiving = c.workers, c.whileReceiving
+		cfg.Server.Workers, cfg.Server.Jobs.WorkersWhileReceiving, cfg.Server.Jobs.HoldAbove = c.workers, c.whileReceiving, c.holdAbove
 		d, err := newDeps(ctx, cfg, db, slog.New(slog.DiscardHandler), nil, time.Now)
 		if err != nil {
 			t.Fatal(err)
@@ -72,7 +90,7 @@ func TestPacerWiring(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got := o.Pacer != nil; got != c.paced {
-			t.Errorf("workers %d, workers_while_receiving %d: paced = %v, want %v", c.workers, c.whileReceiving, got, c.paced)
+			t.Errorf("workers %d, workers_while_receiving %d, hold_above %d: paced = %v, want %v", c.workers, c.whileReceiving, c.holdAbove, got, c.paced)
 		}
 	}
 }

@@ -108,9 +108,10 @@ func (s *services) newJobs() error {
 	periodic = append(periodic, rw.periodicJobs()...)
 	s.jobs, err = river.NewClient(s.db.JobDriver(), &river.Config{
 		// Inbound processing has server.workers of its own, apart from
-		// deliveries, digests and schedulers: while mail arrives most of
-		// them wait their turn (server.jobs.workers_while_receiving,
-		// inbound.Pacer), and they must not hold up the other jobs.
+		// deliveries, digests and schedulers: while mail arrives most or
+		// all of them wait their turn (server.jobs.workers_while_receiving
+		// and hold_above, inbound.Pacer), and they must not hold up the
+		// other jobs.
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: d.cfg.Server.Workers},
 			store.QueueInbound: {MaxWorkers: d.cfg.Server.Workers}},
 		Workers:           workers,

@@ -128,3 +128,76 @@ func TestPacerBoundsTheWait(t *testing.T) {
 		t.Errorf("waited %s, want at least MaxWait (30ms)", waited)
 	}
 }
+
+// TestPacerHoldsAFastBurst: HoldAbove messages a second (here two in one
+// 20ms Quiet period) hold every worker back, free slot or not, until the
+// burst pauses; a worker already waiting for a slot does not take it
+// during a hold; a trickle never starts one; after a hold none starts for
+// as long as it lasted; a hold ends after MaxWait even while mail still
+// arrives, and no other starts until the mail pauses.
+func TestPacerHoldsAFastBurst(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	var now atomic.Int64
+	now.Store(t0.UnixNano())
+	at := func(d time.Duration) { now.Store(t0.Add(d).UnixNano()) }
+	p := NewPacer(PacerOptions{HoldAbove: 100, Quiet: 20 * time.Millisecond, MaxWait: time.Hour,
+		Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	free := func(why string) { t.Helper(); goesOn(t, waitAsync(ctx, p), why) }
+	held := func(why string) <-chan func() { t.Helper(); ch := waitAsync(ctx, p); stillWaits(t, ch, why); return ch }
+
+	for i := range 5 { // a trickle: one message per Quiet period
+		at(time.Duration(i) * 30 * time.Millisecond)
+		p.Arrived()
+		p.Received()
+		free("a trickle held processing")
+	}
+
+	at(time.Second)
+	p.Received() // the first of a burst: no hold yet
+	first, err := p.Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := held("a second worker went ahead while the slot was taken")
+	p.Received() // two in one Quiet period: the hold begins
+	first()
+	stillWaits(t, second, "a waiting worker took the freed slot during a hold")
+	third := held("a worker went ahead during a hold")
+	at(time.Second + 25*time.Millisecond) // the burst paused
+	goesOn(t, second, "the worker still waits after the burst paused")
+	goesOn(t, third, "the worker still waits after the burst paused")
+
+	at(time.Second + 30*time.Millisecond) // a new burst as soon after the hold as it lasted: none
+	p.Received()
+	p.Received()
+	p.Received()
+	free("a burst right after a hold held again (or the paused hold came back)")
+
+	at(2 * time.Second) // later: a burst holds again...
+	p.Received()
+	p.Received()
+	ch := held("a later fast burst did not hold")
+	for d := 2 * time.Second; d <= time.Hour+2*time.Second; d += 10 * time.Millisecond {
+		at(d) // ...for MaxWait at most, though mail goes on
+		p.Arrived()
+	}
+	goesOn(t, ch, "the hold lasted longer than MaxWait")
+	p.Received()
+	p.Received()
+	free("a hold began again before the mail paused")
+}
+
+// TestPacerHoldNeedsARate: without HoldAbove no burst holds.
+func TestPacerHoldNeedsARate(t *testing.T) {
+	clock := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	p := NewPacer(PacerOptions{Quiet: time.Hour, MaxWait: time.Hour, Now: func() time.Time { return clock }})
+	for range 1000 {
+		p.Received()
+	}
+	release, err := p.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+}

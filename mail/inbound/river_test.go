@@ -2,6 +2,7 @@ package inbound_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -139,6 +140,38 @@ func TestWorkerWaitsWhileReceiving(t *testing.T) {
 		}
 		if s := status(); s != store.InboundApplied {
 			t.Errorf("status %q, want applied", s)
+		}
+	})
+}
+
+// TestReceiverStartsAHold: the receiver counts every message it takes, so
+// a fast burst (here two messages while the clock stands still, with
+// HoldAbove 2 a second over a 1 s Quiet period) holds every worker back,
+// although the pacer's slot is free.
+func TestReceiverStartsAHold(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock := time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC) // stands still: once busy, busy
+		pacer := inbound.NewPacer(inbound.PacerOptions{HoldAbove: 2, Quiet: time.Second, MaxWait: time.Hour, Now: func() time.Time { return clock }})
+		f := newFixture(t, db, func(o *inbound.Options) { o.Pacer = pacer })
+		to := f.addrs.Reply(f.prompt.ID)
+		for i := range 2 {
+			raw := message(t, "outlook_reply.eml", map[string]string{"FROM": "ana@example.com", "TO": to, "MSGID": msgID(t, fmt.Sprintf("burst-%d", i))})
+			if err := send(t, f.addr, "ana@example.com", []string{to}, raw); err != nil {
+				t.Fatalf("send %d: %v", i, err)
+			}
+			if i == 0 { // one message is not a burst: the free slot is taken at once
+				release, err := pacer.Wait(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				release()
+			}
+		}
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		if _, err := pacer.Wait(short); err == nil {
+			t.Fatal("a worker went ahead during a fast burst: the receiver did not count the messages")
 		}
 	})
 }

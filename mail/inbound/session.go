@@ -98,7 +98,7 @@ func (s *session) Data(r io.Reader) error {
 		return s.fail("data", err)
 	}
 	s.setComing(false) // handed over: the keeper need not wait for it
-	s.r.opts.Pacer.Arrived()
+	s.r.opts.Pacer.Received()
 	var k stored
 	if in := newSpooledInbound(s.env, sp, now); sp.spooled() {
 		k = s.r.keepLarge(in, sp)
