@@ -27,19 +27,22 @@ func ProcessInboundInsertOpts() *river.InsertOpts {
 }
 
 // RequeueStaleInbound gives a ProcessInboundArgs job to each of up to
-// limit messages, oldest first, still "received" although they arrived
-// before olderThan ago, unless a live job for it exists (River's unique
-// insert skips those). It finds messages whose job was lost: discarded
-// after a crash on its last attempt, or never inserted. A job left
-// "running" by a dead process is River's to rescue (RescueStuckJobsAfter).
-// It returns how many jobs it inserted.
-func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, limit int) (int, error) {
+// limit messages with an ID above after, in ID order, still "received"
+// although they arrived before olderThan ago, unless a live job for it
+// exists (River's unique insert skips those). It finds messages whose job
+// was lost: discarded after a crash on its last attempt, or never
+// inserted (a process that died while its receiver held the jobs of a
+// burst back). A job left "running" by a dead process is River's to
+// rescue (RescueStuckJobsAfter). It returns how many jobs it inserted and,
+// when it looked at limit messages, the last ID it looked at (the after
+// of the next page; 0 when there is none).
+func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, after int64, limit int) (int, int64, error) {
 	var ids []int64
 	err := db.gorm.WithContext(ctx).Model(&InboundMessage{}).
-		Where("status = ? AND received_at < ?", InboundReceived, db.now().UTC().Add(-olderThan)).
+		Where("status = ? AND received_at < ? AND id > ?", InboundReceived, db.now().UTC().Add(-olderThan), after).
 		Order("id").Limit(limit).Pluck("id", &ids).Error
 	if err != nil || len(ids) == 0 {
-		return 0, wrap("requeue stale inbound", err)
+		return 0, 0, wrap("requeue stale inbound", err)
 	}
 	params := make([]river.InsertManyParams, len(ids))
 	for i, id := range ids {
@@ -47,7 +50,7 @@ func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, 
 	}
 	res, err := db.jobs.InsertMany(ctx, params)
 	if err != nil {
-		return 0, wrap("requeue stale inbound", err)
+		return 0, 0, wrap("requeue stale inbound", err)
 	}
 	n := 0
 	for _, r := range res {
@@ -55,7 +58,11 @@ func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, 
 			n++
 		}
 	}
-	return n, nil
+	next := int64(0)
+	if len(ids) == limit {
+		next = ids[len(ids)-1]
+	}
+	return n, next, nil
 }
 
 // SweepArgs runs the stuck-work sweep once (periodic): inbound messages

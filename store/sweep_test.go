@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -24,13 +25,43 @@ func TestRequeueStaleInbound(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		n, err := db.RequeueStaleInbound(ctx, 10*time.Minute, 100)
-		if err != nil || n != 1 {
-			t.Fatalf("first sweep: %d jobs, %v; want 1", n, err)
+		n, next, err := db.RequeueStaleInbound(ctx, 10*time.Minute, 0, 100)
+		if err != nil || n != 1 || next != 0 {
+			t.Fatalf("first sweep: %d jobs, next %d, %v; want 1, 0", n, next, err)
 		}
-		n, err = db.RequeueStaleInbound(ctx, 10*time.Minute, 100)
+		n, _, err = db.RequeueStaleInbound(ctx, 10*time.Minute, 0, 100)
 		if err != nil || n != 0 {
 			t.Fatalf("second sweep: %d jobs, %v; want 0 (the first job is still live)", n, err)
+		}
+	})
+}
+
+// The sweep pages by ID: a full page reports its last ID, the next page
+// starts after it (past messages whose jobs are live), and the last page
+// reports none.
+func TestRequeueStaleInboundPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		old := db.Now().UTC().Add(-time.Hour)
+		var ids []int64
+		for i := range 5 {
+			m := inboundMsg(fmt.Sprintf("mid:page-%d to:x", i), "", old)
+			if _, err := db.CreateInbound(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, m.ID)
+		}
+		n, next, err := db.RequeueStaleInbound(ctx, 10*time.Minute, 0, 2)
+		if err != nil || n != 2 || next != ids[1] {
+			t.Fatalf("page 1: %d jobs, next %d, %v; want 2, %d", n, next, err, ids[1])
+		}
+		n, next, err = db.RequeueStaleInbound(ctx, 10*time.Minute, next, 2)
+		if err != nil || n != 2 || next != ids[3] {
+			t.Fatalf("page 2: %d jobs, next %d, %v; want 2, %d", n, next, err, ids[3])
+		}
+		n, next, err = db.RequeueStaleInbound(ctx, 10*time.Minute, next, 2)
+		if err != nil || n != 1 || next != 0 {
+			t.Fatalf("page 3: %d jobs, next %d, %v; want 1, 0", n, next, err)
 		}
 	})
 }

@@ -27,10 +27,12 @@ type JobsConfig struct {
 	// the CPU during a burst (inbound.Pacer). 0: no limit beyond
 	// server.workers.
 	WorkersWhileReceiving int `yaml:"workers_while_receiving"`
-	// HoldAbove is the arrival rate, in messages per second, at which a
-	// burst holds processing back altogether until it pauses (at most
-	// 10 s, then at least 10 s without a hold), so the burst is received
-	// first. A trickle of replies stays below it. 0: never hold.
+	// HoldAbove is the arrival rate, in messages per second (all mail this
+	// process receives, counted per 250 ms), at which a burst holds
+	// processing back altogether until messages pause for 250 ms, at most
+	// 10 s; after a hold none starts for as long as it lasted (see
+	// inbound.Pacer). 0: never hold; otherwise 8 (two messages in 250 ms)
+	// to 1,000,000.
 	HoldAbove int `yaml:"hold_above"`
 }
 
@@ -54,8 +56,8 @@ func (j JobsConfig) validate() error {
 	if j.WorkersWhileReceiving < 0 {
 		return fmt.Errorf("server.jobs.workers_while_receiving must be 0 (no limit) or more, not %d", j.WorkersWhileReceiving)
 	}
-	if j.HoldAbove < 0 {
-		return fmt.Errorf("server.jobs.hold_above must be 0 (never hold) or more messages per second, not %d", j.HoldAbove)
+	if j.HoldAbove != 0 && (j.HoldAbove < 8 || j.HoldAbove > 1_000_000) {
+		return fmt.Errorf("server.jobs.hold_above must be 0 (never hold) or 8 to 1000000 messages per second, not %d", j.HoldAbove)
 	}
 	return nil
 }

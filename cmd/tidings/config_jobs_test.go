@@ -47,7 +47,8 @@ func TestJobsWorkersWhileReceiving(t *testing.T) {
 }
 
 // TestJobsHoldAbove: a burst of 100 messages a second holds processing by
-// default; 0 never holds; a negative rate is refused with the key's name.
+// default; 0 never holds; rates outside 8 to 1,000,000 are refused with
+// the key's name.
 func TestJobsHoldAbove(t *testing.T) {
 	j := defaultJobs()
 	if j.HoldAbove != 100 {
@@ -57,9 +58,17 @@ func TestJobsHoldAbove(t *testing.T) {
 	if err := j.validate(); err != nil {
 		t.Errorf("0 (never hold): %v", err)
 	}
-	j.HoldAbove = -5
-	if err := j.validate(); err == nil || !strings.Contains(err.Error(), "server.jobs.hold_above") {
-		t.Errorf("-5: err = %v, want one naming server.jobs.hold_above", err)
+	for _, bad := range []int{-5, 1, 7, 1_000_001} { // below 8 one message in 250 ms would hold
+		j.HoldAbove = bad
+		if err := j.validate(); err == nil || !strings.Contains(err.Error(), "server.jobs.hold_above") {
+			t.Errorf("%d: err = %v, want one naming server.jobs.hold_above", bad, err)
+		}
+	}
+	for _, good := range []int{8, 100, 1_000_000} {
+		j.HoldAbove = good
+		if err := j.validate(); err != nil {
+			t.Errorf("%d: %v", good, err)
+		}
 	}
 }
 
@@ -91,6 +100,19 @@ func TestPacerWiring(t *testing.T) {
 		}
 		if got := o.Pacer != nil; got != c.paced {
 			t.Errorf("workers %d, workers_while_receiving %d, hold_above %d: paced = %v, want %v", c.workers, c.whileReceiving, c.holdAbove, got, c.paced)
+			continue
+		}
+		if !c.paced {
+			continue
+		}
+		// The slots: the limit while receiving, else (0 or too many) every worker.
+		slots := c.whileReceiving
+		if slots <= 0 || slots > c.workers {
+			slots = c.workers
+		}
+		if got := o.Pacer.Options(); got.Slots != slots || got.HoldAbove != c.holdAbove {
+			t.Errorf("workers %d, workers_while_receiving %d, hold_above %d: pacer slots %d, hold_above %d; want %d, %d",
+				c.workers, c.whileReceiving, c.holdAbove, got.Slots, got.HoldAbove, slots, c.holdAbove)
 		}
 	}
 }

@@ -16,33 +16,38 @@ import (
 // so once the runs that began before the burst have finished, at most
 // Slots messages are processed at once; the other workers wait their turn.
 //
-// A fast burst (at least HoldAbove messages a second, counted over one
-// Quiet period) holds processing back altogether: no worker starts a
-// message until the burst pauses or MaxWait after the hold began. A hold
-// is followed by as long without one, so mail that never stops (or
-// pauses only briefly) cannot keep processing held more than half the
-// time; a trickle of replies never starts one.
+// A fast burst holds processing back altogether: once HoldAbove messages
+// a second have been handed over (counted per Quiet period: 25 in one
+// 250 ms period for 100 a second), no worker starts a message until
+// messages stop coming for Quiet, or until MaxWait after the hold began.
+// Only handed-over messages (any sender's) start or prolong a hold; MAIL
+// commands do not. A hold starts at most once until messages pause, and
+// none starts again for as long as the last one lasted, so bursts that
+// pause briefly and resume cannot keep processing held much more than
+// half the time. The count is this process's: with several instances
+// behind one MX each counts its own share.
 //
-// A worker goes on without a slot once the burst pauses, or after MaxWait,
-// so processing never stops and no message waits in the pacer longer
-// than MaxWait.
+// A worker goes on without a slot once mail pauses, or after MaxWait, so
+// processing never stops and no worker waits in the pacer longer than
+// MaxWait. (A message can wait longer to be applied: behind the ones that
+// arrived before it.)
 //
 // The receiver calls Arrived at MAIL and Received at hand-over; the
 // inbound worker calls Wait. A nil *Pacer never waits. It is safe for
 // concurrent use.
 type Pacer struct {
-	quiet   time.Duration
-	maxWait time.Duration
-	slots   chan struct{}
-	last    atomic.Int64 // time of the last arrival, Unix nanoseconds
-	now     func() time.Time
+	opts   PacerOptions // with the defaults
+	quiet  time.Duration
+	slots  chan struct{}
+	last   atomic.Int64 // time of the last MAIL or hand-over, Unix nanoseconds
+	lastIn atomic.Int64 // time of the last hand-over, Unix nanoseconds
 
 	holdAt    int          // messages in one Quiet period that start a hold; 0: never
-	holdEnd   atomic.Int64 // a hold lasts until then (Unix nanoseconds) unless the burst pauses
-	mu        sync.Mutex   // guards last's updates (with holdAt) and the fields below
+	holdEnd   atomic.Int64 // a hold lasts until then (Unix nanoseconds) unless messages pause
+	mu        sync.Mutex   // serialises Received (with holdAt); guards the fields below
 	window    int64        // index of the Quiet period being counted
 	count     int          // messages handed over in that period
-	holdStart time.Time    // when the burst's hold began; zero: no hold since the last pause
+	holdStart time.Time    // when the current hold began; zero: none since the last pause
 	nextHold  time.Time    // no hold starts before then
 }
 
@@ -72,27 +77,23 @@ func NewPacer(opts PacerOptions) *Pacer {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &Pacer{quiet: opts.Quiet, maxWait: opts.MaxWait, slots: make(chan struct{}, opts.Slots), now: opts.Now}
+	p := &Pacer{opts: opts, quiet: opts.Quiet, slots: make(chan struct{}, opts.Slots)}
 	if opts.HoldAbove > 0 {
 		// The rate over one Quiet period, rounded up: at least one message.
-		p.holdAt = max(1, int((int64(opts.HoldAbove)*int64(opts.Quiet)+int64(time.Second)-1)/int64(time.Second)))
+		perQuiet := (float64(opts.HoldAbove)*opts.Quiet.Seconds() + 0.999999)
+		p.holdAt = int(min(max(perQuiet, 1), 1<<30))
 	}
 	return p
 }
 
+// Options returns the options in effect (defaults filled in).
+func (p *Pacer) Options() PacerOptions { return p.opts }
+
 // Arrived records that a message is arriving (MAIL given).
 func (p *Pacer) Arrived() {
-	if p == nil {
-		return
+	if p != nil {
+		p.last.Store(p.opts.Now().UnixNano())
 	}
-	now := p.now()
-	if p.holdAt == 0 {
-		p.last.Store(now.UnixNano())
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.mark(now)
 }
 
 // Received records that a message was handed over; enough of them in one
@@ -101,50 +102,56 @@ func (p *Pacer) Received() {
 	if p == nil {
 		return
 	}
-	now := p.now()
+	now := p.opts.Now()
 	if p.holdAt == 0 {
 		p.last.Store(now.UnixNano())
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.mark(now)
+	p.endPausedHold(now)
+	p.lastIn.Store(now.UnixNano()) // after the hold's end: never a paused hold revived
+	p.last.Store(now.UnixNano())
 	if w := now.UnixNano() / int64(p.quiet); w != p.window {
 		p.window, p.count = w, 0
 	}
 	p.count++
 	if p.count >= p.holdAt && p.holdStart.IsZero() && !now.Before(p.nextHold) {
 		p.holdStart = now
-		p.holdEnd.Store(now.Add(p.maxWait).UnixNano())
+		p.holdEnd.Store(now.Add(p.opts.MaxWait).UnixNano())
 	}
 }
 
-// mark records an arrival at now (p.mu held). After a pause (nothing for
-// Quiet) the previous burst's hold is over, and no hold starts again for
-// as long as it lasted.
-func (p *Pacer) mark(now time.Time) {
-	last := time.Unix(0, p.last.Swap(now.UnixNano()))
-	if now.Sub(last) < p.quiet || p.holdStart.IsZero() {
+// endPausedHold (p.mu held) ends the hold when no message was handed over
+// for Quiet before now: it ended when messages stopped (or at its MaxWait
+// if that came first), and none starts again for as long as it lasted.
+func (p *Pacer) endPausedHold(now time.Time) {
+	lastIn := time.Unix(0, p.lastIn.Load())
+	if p.holdStart.IsZero() || now.Sub(lastIn) < p.quiet {
 		return
 	}
-	end := last.Add(p.quiet)
+	end := lastIn.Add(p.quiet)
 	if hold := time.Unix(0, p.holdEnd.Load()); hold.Before(end) {
 		end = hold
 	}
+	p.holdEnd.Store(0)
 	p.nextHold = end.Add(end.Sub(p.holdStart))
 	p.holdStart = time.Time{}
-	p.holdEnd.Store(0)
 }
 
 // receiving reports whether a message arrived within the quiet period.
 func (p *Pacer) receiving() bool {
-	return p.now().UnixNano()-p.last.Load() < int64(p.quiet)
+	return p.opts.Now().UnixNano()-p.last.Load() < int64(p.quiet)
 }
 
-// holding reports whether a hold is on: begun, not over, and the burst
-// has not paused.
+// Holding reports whether a hold is on: begun, not over, and messages
+// have not paused. A nil *Pacer never holds.
+func (p *Pacer) Holding() bool { return p != nil && p.holding() }
+
+// holding is Holding for a non-nil p.
 func (p *Pacer) holding() bool {
-	return p.receiving() && p.now().UnixNano() < p.holdEnd.Load()
+	now := p.opts.Now().UnixNano()
+	return now-p.lastIn.Load() < int64(p.quiet) && now < p.holdEnd.Load()
 }
 
 // Wait returns when the caller may process a message: at once when the
@@ -162,9 +169,9 @@ func (p *Pacer) Wait(ctx context.Context) (release func(), err error) {
 		default:
 		}
 	}
-	deadline := time.NewTimer(p.maxWait)
+	deadline := time.NewTimer(p.opts.MaxWait)
 	defer deadline.Stop()
-	recheck := time.NewTicker(p.quiet)
+	recheck := time.NewTicker(p.quiet / 5) // sees a pause or a hold's end soon after
 	defer recheck.Stop()
 	for {
 		slots := p.slots

@@ -178,14 +178,40 @@ func TestPacerHoldsAFastBurst(t *testing.T) {
 	p.Received()
 	p.Received()
 	ch := held("a later fast burst did not hold")
-	for d := 2 * time.Second; d <= time.Hour+2*time.Second; d += 10 * time.Millisecond {
-		at(d) // ...for MaxWait at most, though mail goes on
+	for d := 2 * time.Second; d <= 2*time.Hour+2*time.Second; d += 10 * time.Millisecond {
+		at(d) // ...for MaxWait at most, though messages go on
+		p.Received()
+		if d == time.Hour+2*time.Second+10*time.Millisecond {
+			goesOn(t, ch, "the hold lasted longer than MaxWait")
+			free("a hold began again before messages paused")
+		}
+	}
+	// A pause, then a burst: the cool-down (as long as the hold, counted
+	// from its end) is over.
+	at(2*time.Hour + 2*time.Second + 50*time.Millisecond)
+	p.Received()
+	p.Received()
+	ch = held("no hold after the pause: the cool-down did not count from the hold's end")
+	for d := 60 * time.Millisecond; d <= 200*time.Millisecond; d += 10 * time.Millisecond {
+		at(2*time.Hour + 2*time.Second + d) // MAIL commands only: they do not prolong it
 		p.Arrived()
 	}
-	goesOn(t, ch, "the hold lasted longer than MaxWait")
-	p.Received()
-	p.Received()
-	free("a hold began again before the mail paused")
+	goesOn(t, ch, "MAIL commands without messages kept a hold on")
+}
+
+// TestPacerHoldRate: HoldAbove messages a second become messages per
+// Quiet period, rounded up, at least one, and bounded.
+func TestPacerHoldRate(t *testing.T) {
+	for _, c := range []struct {
+		above int
+		quiet time.Duration
+		want  int
+	}{{100, 250 * time.Millisecond, 25}, {8, 250 * time.Millisecond, 2}, {10, 250 * time.Millisecond, 3},
+		{1, 250 * time.Millisecond, 1}, {0, 250 * time.Millisecond, 0}, {100, 0, 25}, {1 << 62, time.Second, 1 << 30}} {
+		if got := NewPacer(PacerOptions{HoldAbove: c.above, Quiet: c.quiet}).holdAt; got != c.want {
+			t.Errorf("HoldAbove %d over %s: %d messages, want %d", c.above, c.quiet, got, c.want)
+		}
+	}
 }
 
 // TestPacerHoldNeedsARate: without HoldAbove no burst holds.
@@ -195,7 +221,9 @@ func TestPacerHoldNeedsARate(t *testing.T) {
 	for range 1000 {
 		p.Received()
 	}
-	release, err := p.Wait(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	release, err := p.Wait(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

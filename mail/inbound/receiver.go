@@ -56,7 +56,7 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r.budget = newBudget(opts.InflightBytes)
 	r.large = make(chan struct{}, largeCommits)
 	r.bufs.New = func() any { b := make([]byte, readChunk); return &b }
-	r.jobs = newEnqueuer(db, r.log)
+	r.jobs = newEnqueuer(db, r.log, opts.Pacer)
 	lanes := 1 // SQLite has one connection
 	if db.Postgres() {
 		lanes = 2

@@ -3,6 +3,7 @@ package inbound_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -147,12 +148,16 @@ func TestWorkerWaitsWhileReceiving(t *testing.T) {
 // TestReceiverStartsAHold: the receiver counts every message it takes, so
 // a fast burst (here two messages while the clock stands still, with
 // HoldAbove 2 a second over a 1 s Quiet period) holds every worker back,
-// although the pacer's slot is free.
+// although the pacer's slot is free; the processing jobs of messages
+// taken during the hold are inserted only once it ends (the clock moves on
+// past Quiet without mail).
 func TestReceiverStartsAHold(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		clock := time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC) // stands still: once busy, busy
-		pacer := inbound.NewPacer(inbound.PacerOptions{HoldAbove: 2, Quiet: time.Second, MaxWait: time.Hour, Now: func() time.Time { return clock }})
+		var clock atomic.Int64
+		clock.Store(time.Date(2026, 11, 24, 13, 0, 0, 0, time.UTC).UnixNano()) // stands still: once busy, busy
+		pacer := inbound.NewPacer(inbound.PacerOptions{HoldAbove: 2, Quiet: time.Second, MaxWait: time.Hour,
+			Now: func() time.Time { return time.Unix(0, clock.Load()) }})
 		f := newFixture(t, db, func(o *inbound.Options) { o.Pacer = pacer })
 		to := f.addrs.Reply(f.prompt.ID)
 		for i := range 2 {
@@ -161,11 +166,14 @@ func TestReceiverStartsAHold(t *testing.T) {
 				t.Fatalf("send %d: %v", i, err)
 			}
 			if i == 0 { // one message is not a burst: the free slot is taken at once
-				release, err := pacer.Wait(ctx)
+				soon, cancel := context.WithTimeout(ctx, 5*time.Second)
+				release, err := pacer.Wait(soon)
+				cancel()
 				if err != nil {
 					t.Fatal(err)
 				}
 				release()
+				waitJobs(t, db, 1, "the first message's job")
 			}
 		}
 		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
@@ -173,5 +181,37 @@ func TestReceiverStartsAHold(t *testing.T) {
 		if _, err := pacer.Wait(short); err == nil {
 			t.Fatal("a worker went ahead during a fast burst: the receiver did not count the messages")
 		}
+		time.Sleep(300 * time.Millisecond) // six of the enqueuer's checks
+		if n := countJobs(t, db); n != 1 {
+			t.Fatalf("%d processing jobs during the hold, want 1 (the second waits for its end)", n)
+		}
+		clock.Add(int64(2 * time.Second)) // no mail for Quiet: the hold is over
+		waitJobs(t, db, 2, "the job of the message taken during the hold")
 	})
+}
+
+// countJobs returns how many processing jobs are queued.
+func countJobs(t *testing.T, db *store.DB) int {
+	t.Helper()
+	client, err := river.NewClient(db.JobDriver(), &river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := client.JobList(context.Background(), river.NewJobListParams().Kinds(store.ProcessInboundArgs{}.Kind()).First(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(jobs.Jobs)
+}
+
+// waitJobs waits up to 5 s for n processing jobs.
+func waitJobs(t *testing.T, db *store.DB, n int, what string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for countJobs(t, db) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s was not queued within 5 s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -10,7 +10,9 @@ import (
 	"github.com/tidings-app/tidings/store"
 )
 
-// sweepLimit bounds the messages one sweep requeues in each direction.
+// sweepLimit bounds the messages one statement of the sweep requeues: the
+// inbound side pages through all of them, the outbound side takes this
+// many per run.
 const sweepLimit = 1000
 
 // SweepOptions tune the stuck-work sweep.
@@ -59,9 +61,17 @@ func NewSweepWorker(db *store.DB, opts SweepOptions) *SweepWorker {
 
 // Work implements river.Worker.
 func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[store.SweepArgs]) error {
-	in, err := w.db.RequeueStaleInbound(ctx, w.opts.InboundAfter, sweepLimit)
-	if err != nil {
-		return err
+	in, after := 0, int64(0)
+	for { // page by page: a crash during a hold can leave thousands without a job
+		n, next, err := w.db.RequeueStaleInbound(ctx, w.opts.InboundAfter, after, sweepLimit)
+		if err != nil {
+			return err
+		}
+		in += n
+		if next == 0 {
+			break
+		}
+		after = next
 	}
 	out, err := w.db.RequeueStaleOutbound(ctx, w.opts.OutboundLease, sweepLimit)
 	if err != nil {
