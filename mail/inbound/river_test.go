@@ -197,11 +197,18 @@ func countJobs(t *testing.T, db *store.DB) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := client.JobList(context.Background(), river.NewJobListParams().Kinds(store.ProcessInboundArgs{}.Kind()).First(100))
-	if err != nil {
-		t.Fatal(err)
+	got, params := 0, river.NewJobListParams().Kinds(store.ProcessInboundArgs{}.Kind()).First(1000)
+	for {
+		res, err := client.JobList(context.Background(), params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(res.Jobs)
+		if len(res.Jobs) < 1000 {
+			return got
+		}
+		params = params.After(res.LastCursor)
 	}
-	return len(jobs.Jobs)
 }
 
 // waitJobs waits up to 5 s for n processing jobs.

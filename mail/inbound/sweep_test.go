@@ -37,23 +37,7 @@ func TestSweepQueuesEveryPage(t *testing.T) {
 		if err := w.Work(ctx, &river.Job[store.SweepArgs]{}); err != nil {
 			t.Fatal(err)
 		}
-		client, err := river.NewClient(db.JobDriver(), &river.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := 0
-		params := river.NewJobListParams().Kinds(store.ProcessInboundArgs{}.Kind()).First(1000)
-		for {
-			res, err := client.JobList(ctx, params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got += len(res.Jobs)
-			if len(res.Jobs) < 1000 {
-				break
-			}
-			params = params.After(res.LastCursor)
-		}
+		got := countJobs(t, db)
 		if got != n {
 			t.Errorf("%d processing jobs after one sweep, want %d", got, n)
 		}
