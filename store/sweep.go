@@ -21,7 +21,9 @@ const QueueInbound = "inbound"
 
 // ProcessInboundInsertOpts are the River options of a ProcessInboundArgs
 // job: in QueueInbound, unique by message while a job for it is live (not
-// after it completed, so a reprocess or a sweep can queue it again).
+// after it completed, so a reprocess or a sweep can queue it again). The
+// receiver's enqueuer sets Priority (mail to token addresses first); every
+// other path keeps River's default, the first.
 func ProcessInboundInsertOpts() *river.InsertOpts {
 	return &river.InsertOpts{Queue: QueueInbound, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveJobStates}}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/tidings-app/tidings/mail"
 	"github.com/tidings-app/tidings/store"
 )
 
@@ -30,7 +31,7 @@ type enqueuer struct {
 	db    *store.DB
 	log   *slog.Logger
 	pacer *Pacer // nil: never waits
-	ids   chan int64
+	ids   chan queued
 	done  chan struct{}
 	quit  chan struct{} // closed by close: stop waiting for a hold
 
@@ -47,23 +48,54 @@ const enqueueQueue = 32768
 const holdCheck = 50 * time.Millisecond
 
 func newEnqueuer(db *store.DB, log *slog.Logger, pacer *Pacer) *enqueuer {
-	return &enqueuer{db: db, log: log, pacer: pacer, ids: make(chan int64, enqueueQueue), done: make(chan struct{}),
+	return &enqueuer{db: db, log: log, pacer: pacer, ids: make(chan queued, enqueueQueue), done: make(chan struct{}),
 		quit: make(chan struct{})}
 }
 
-// add hands the IDs of newly stored messages over without blocking; when
-// the queue is full the sweep will pick them up.
-func (e *enqueuer) add(ids ...int64) {
+// queued is a stored message waiting for its job, with the job's River
+// priority (1 first).
+type queued struct {
+	id       int64
+	priority int
+}
+
+// Job priorities: mail to an address carrying one of our tokens (a reply
+// to a prompt, a bounce, a confirmation) is applied before anything else
+// that arrived with it, so a member's reply does not wait behind a flood
+// sent to an ingest address.
+const (
+	priorityToken = 1
+	priorityOther = 2
+)
+
+// jobPriority is the priority of a message sent to rcpt.
+func jobPriority(a mail.Addresses, rcpt []string) int {
+	for _, to := range rcpt {
+		rc, err := a.Parse(to, func(string) bool { return true })
+		if err != nil {
+			continue
+		}
+		switch rc.Kind {
+		case mail.RcptReply, mail.RcptBounce, mail.RcptConfirm:
+			return priorityToken
+		}
+	}
+	return priorityOther
+}
+
+// add hands newly stored messages over without blocking; when the queue is
+// full the sweep will pick them up.
+func (e *enqueuer) add(msgs ...queued) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
 		return // shutting down: the sweep will queue them
 	}
-	for _, id := range ids {
+	for _, m := range msgs {
 		select {
-		case e.ids <- id:
+		case e.ids <- m:
 		default:
-			e.log.Warn("job queue full: the sweep will queue the message", "inbound_id", id)
+			e.log.Warn("job queue full: the sweep will queue the message", "inbound_id", m.id)
 		}
 	}
 }
@@ -74,18 +106,18 @@ func (e *enqueuer) start(ctx context.Context) { e.startOnce.Do(func() { go e.run
 // run inserts jobs until close; it returns after the last batch.
 func (e *enqueuer) run(ctx context.Context) {
 	defer close(e.done)
-	batch := make([]int64, 0, enqueueBatch)
-	for id := range e.ids {
+	batch := make([]queued, 0, enqueueBatch)
+	for m := range e.ids {
 		e.awaitHold()
-		batch = append(batch[:0], id)
+		batch = append(batch[:0], m)
 	gather:
 		for len(batch) < enqueueBatch {
 			select {
-			case id, ok := <-e.ids:
+			case m, ok := <-e.ids:
 				if !ok {
 					break gather
 				}
-				batch = append(batch, id)
+				batch = append(batch, m)
 			default:
 				break gather
 			}
@@ -110,13 +142,15 @@ func (e *enqueuer) awaitHold() {
 	}
 }
 
-func (e *enqueuer) insert(ctx context.Context, ids []int64) {
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: id}, InsertOpts: store.ProcessInboundInsertOpts()}
+func (e *enqueuer) insert(ctx context.Context, msgs []queued) {
+	params := make([]river.InsertManyParams, len(msgs))
+	for i, m := range msgs {
+		opts := store.ProcessInboundInsertOpts()
+		opts.Priority = m.priority
+		params[i] = river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: m.id}, InsertOpts: opts}
 	}
 	if err := e.db.EnqueueManyLazily(ctx, params); err != nil {
-		e.log.Warn("queueing processing jobs failed: the sweep will queue them", "count", len(ids), "err", err)
+		e.log.Warn("queueing processing jobs failed: the sweep will queue them", "count", len(msgs), "err", err)
 	}
 }
 

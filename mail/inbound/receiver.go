@@ -193,7 +193,7 @@ func (r *Receiver) keepRows(ctx context.Context, ins []*store.InboundMessage) ([
 	}
 	for i, in := range ins {
 		if created[i] {
-			r.jobs.add(in.ID)
+			r.jobs.add(queued{id: in.ID, priority: jobPriority(r.opts.Addresses, in.Rcpt)})
 		}
 	}
 	return created, nil

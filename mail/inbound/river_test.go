@@ -2,6 +2,7 @@ package inbound_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -187,6 +188,55 @@ func TestReceiverStartsAHold(t *testing.T) {
 		}
 		clock.Add(int64(2 * time.Second)) // no mail for Quiet: the hold is over
 		waitJobs(t, db, 2, "the job of the message taken during the hold")
+	})
+}
+
+// TestRepliesQueuedFirst: the job of a message to one of our token
+// addresses (a reply to a prompt) gets River's first priority, a note to
+// the meetings address the second, so after a burst a member's reply is
+// applied before the flood that arrived ahead of it.
+func TestRepliesQueuedFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, nil)
+		note := plainReply("stranger@example.net", f.addrs.Meetings(""), msgID(t, "flood"), "Notes.\r\n")
+		if err := send(t, f.addr, "stranger@example.net", []string{f.addrs.Meetings("")}, note); err != nil {
+			t.Fatal(err)
+		}
+		to := f.addrs.Reply(f.prompt.ID)
+		reply := message(t, "outlook_reply.eml", map[string]string{"FROM": "ana@example.com", "TO": to, "MSGID": msgID(t, "first")})
+		if err := send(t, f.addr, "ana@example.com", []string{to}, reply); err != nil {
+			t.Fatal(err)
+		}
+		waitJobs(t, db, 2, "the two messages' jobs")
+		msgs, err := db.FindInbound(ctx, store.InboundFilter{})
+		if err != nil || len(msgs) != 2 {
+			t.Fatalf("inbound: %d, %v", len(msgs), err)
+		}
+		want := map[int64]int{}
+		for _, m := range msgs {
+			want[m.ID] = 2
+			if m.Rcpt[0] == to {
+				want[m.ID] = 1
+			}
+		}
+		client, err := river.NewClient(db.JobDriver(), &river.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := client.JobList(ctx, river.NewJobListParams().Kinds(store.ProcessInboundArgs{}.Kind()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range jobs.Jobs {
+			var args store.ProcessInboundArgs
+			if err := json.Unmarshal(j.EncodedArgs, &args); err != nil {
+				t.Fatal(err)
+			}
+			if j.Priority != want[args.InboundID] {
+				t.Errorf("message %d: job priority %d, want %d", args.InboundID, j.Priority, want[args.InboundID])
+			}
+		}
 	})
 }
 
