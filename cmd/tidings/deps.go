@@ -191,10 +191,11 @@ func (d *deps) inboundOptions() (inbound.Options, error) {
 		DistrustTokens: !s.Auth.TokenIsProof, LookupTXT: d.cfg.lookupTXT(d.now),
 		Logger: d.log, Registerer: d.reg, Now: d.now,
 	}
-	if n := s.Jobs.WorkersWhileReceiving; (n > 0 && n < s.Workers) || s.Jobs.HoldAbove > 0 {
-		if n <= 0 || n > s.Workers {
-			n = s.Workers // no limit beyond the workers there are
-		}
+	n := s.Jobs.WorkersWhileReceiving
+	if n <= 0 || n > s.Workers {
+		n = s.Workers // no limit beyond the workers there are
+	}
+	if n < s.Workers || s.Jobs.HoldAbove > 0 { // else the pacer would never hold anyone back
 		o.Pacer = inbound.NewPacer(inbound.PacerOptions{Slots: n, HoldAbove: s.Jobs.HoldAbove})
 	}
 	if o.OneOnOnes, err = d.oneOnOnes(); err != nil {

@@ -2,6 +2,7 @@ package inbound
 
 import (
 	"context"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +38,6 @@ import (
 // concurrent use.
 type Pacer struct {
 	opts   PacerOptions // with the defaults
-	quiet  time.Duration
 	slots  chan struct{}
 	last   atomic.Int64 // time of the last MAIL or hand-over, Unix nanoseconds
 	lastIn atomic.Int64 // time of the last hand-over, Unix nanoseconds
@@ -77,10 +77,10 @@ func NewPacer(opts PacerOptions) *Pacer {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	p := &Pacer{opts: opts, quiet: opts.Quiet, slots: make(chan struct{}, opts.Slots)}
+	p := &Pacer{opts: opts, slots: make(chan struct{}, opts.Slots)}
 	if opts.HoldAbove > 0 {
 		// The rate over one Quiet period, rounded up: at least one message.
-		perQuiet := (float64(opts.HoldAbove)*opts.Quiet.Seconds() + 0.999999)
+		perQuiet := math.Ceil(float64(opts.HoldAbove) * opts.Quiet.Seconds())
 		p.holdAt = int(min(max(perQuiet, 1), 1<<30))
 	}
 	return p
@@ -112,7 +112,7 @@ func (p *Pacer) Received() {
 	p.endPausedHold(now)
 	p.lastIn.Store(now.UnixNano()) // after the hold's end: never a paused hold revived
 	p.last.Store(now.UnixNano())
-	if w := now.UnixNano() / int64(p.quiet); w != p.window {
+	if w := now.UnixNano() / int64(p.opts.Quiet); w != p.window {
 		p.window, p.count = w, 0
 	}
 	p.count++
@@ -127,10 +127,10 @@ func (p *Pacer) Received() {
 // if that came first), and none starts again for as long as it lasted.
 func (p *Pacer) endPausedHold(now time.Time) {
 	lastIn := time.Unix(0, p.lastIn.Load())
-	if p.holdStart.IsZero() || now.Sub(lastIn) < p.quiet {
+	if p.holdStart.IsZero() || now.Sub(lastIn) < p.opts.Quiet {
 		return
 	}
-	end := lastIn.Add(p.quiet)
+	end := lastIn.Add(p.opts.Quiet)
 	if hold := time.Unix(0, p.holdEnd.Load()); hold.Before(end) {
 		end = hold
 	}
@@ -141,7 +141,7 @@ func (p *Pacer) endPausedHold(now time.Time) {
 
 // receiving reports whether a message arrived within the quiet period.
 func (p *Pacer) receiving() bool {
-	return p.opts.Now().UnixNano()-p.last.Load() < int64(p.quiet)
+	return p.opts.Now().UnixNano()-p.last.Load() < int64(p.opts.Quiet)
 }
 
 // Holding reports whether a hold is on: begun, not over, and messages
@@ -151,7 +151,7 @@ func (p *Pacer) Holding() bool { return p != nil && p.holding() }
 // holding is Holding for a non-nil p.
 func (p *Pacer) holding() bool {
 	now := p.opts.Now().UnixNano()
-	return now-p.lastIn.Load() < int64(p.quiet) && now < p.holdEnd.Load()
+	return now-p.lastIn.Load() < int64(p.opts.Quiet) && now < p.holdEnd.Load()
 }
 
 // Wait returns when the caller may process a message: at once when the
@@ -171,7 +171,7 @@ func (p *Pacer) Wait(ctx context.Context) (release func(), err error) {
 	}
 	deadline := time.NewTimer(p.opts.MaxWait)
 	defer deadline.Stop()
-	recheck := time.NewTicker(p.quiet / 5) // sees a pause or a hold's end soon after
+	recheck := time.NewTicker(p.opts.Quiet / 5) // sees a pause or a hold's end soon after
 	defer recheck.Stop()
 	for {
 		slots := p.slots
