@@ -70,8 +70,14 @@ func (a *app) openStore(ctx context.Context, cfg *Config) (*store.DB, error) {
 	return a.openStoreWith(ctx, cfg, store.Options{})
 }
 
-// openStoreWith is openStore with store options (`tidings migrate`).
+// openStoreWith is openStore with store options (`tidings migrate`). The
+// store's timestamps (a membership's creation, which decides the first
+// prompt a member gets, among others) follow the services' clock unless
+// opts sets another.
 func (a *app) openStoreWith(ctx context.Context, cfg *Config, opts store.Options) (*store.DB, error) {
+	if opts.Now == nil {
+		opts.Now = a.clock()
+	}
 	db, err := store.Open(ctx, cfg.Server.Database, opts)
 	if err != nil {
 		return nil, &exitError{code: exTempFail, msg: a.redact(fmt.Sprintf("database %s: %v", cfg.redactedDatabase(), err))}

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -167,7 +168,11 @@ func (s *Sink) WaitFor(n int, timeout time.Duration) []Received {
 		select {
 		case <-ch:
 		case <-deadline.C:
-			s.t.Fatalf("mailtest: got %d messages after %s, want %d", got, timeout, n)
+			var seen strings.Builder
+			for _, m := range s.Messages() {
+				fmt.Fprintf(&seen, "\n  to %s: %q", strings.Join(m.To, ", "), m.Header("Subject"))
+			}
+			s.t.Fatalf("mailtest: got %d messages after %s, want %d:%s", got, timeout, n, seen.String())
 			return nil
 		}
 	}
