@@ -21,9 +21,8 @@ const QueueInbound = "inbound"
 
 // ProcessInboundInsertOpts are the River options of a ProcessInboundArgs
 // job: in QueueInbound, unique by message while a job for it is live (not
-// after it completed, so a reprocess or a sweep can queue it again). The
-// receiver's enqueuer sets Priority (mail to token addresses first); every
-// other path keeps River's default, the first.
+// after it completed, so a reprocess or a sweep can queue it again).
+// Callers set Priority (mail/inbound: mail to token addresses first).
 func ProcessInboundInsertOpts() *river.InsertOpts {
 	return &river.InsertOpts{Queue: QueueInbound, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveJobStates}}
 }
@@ -35,20 +34,26 @@ func ProcessInboundInsertOpts() *river.InsertOpts {
 // was lost: discarded after a crash on its last attempt, or never
 // inserted (a process that died while its receiver held the jobs of a
 // burst back). A job left "running" by a dead process is River's to
-// rescue (RescueStuckJobsAfter). It returns how many jobs it inserted and,
-// when it looked at limit messages, the last ID it looked at (the after
-// of the next page; 0 when there is none).
-func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, after int64, limit int) (int, int64, error) {
-	var ids []int64
-	err := db.gorm.WithContext(ctx).Model(&InboundMessage{}).
+// rescue (RescueStuckJobsAfter). Each job's River priority is
+// priority(the message's envelope recipients); nil keeps River's default.
+// It returns how many jobs it inserted and, when it looked at limit
+// messages, the last ID it looked at (the after of the next page; 0 when
+// there is none).
+func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, after int64, limit int, priority func(rcpt []string) int) (int, int64, error) {
+	var rows []InboundMessage
+	err := db.gorm.WithContext(ctx).Select("id", "rcpt").
 		Where("status = ? AND received_at < ? AND id > ?", InboundReceived, db.now().UTC().Add(-olderThan), after).
-		Order("id").Limit(limit).Pluck("id", &ids).Error
-	if err != nil || len(ids) == 0 {
+		Order("id").Limit(limit).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
 		return 0, 0, wrap("requeue stale inbound", err)
 	}
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: ProcessInboundArgs{InboundID: id}, InsertOpts: ProcessInboundInsertOpts()}
+	params := make([]river.InsertManyParams, len(rows))
+	for i, r := range rows {
+		opts := ProcessInboundInsertOpts()
+		if priority != nil {
+			opts.Priority = priority(r.Rcpt)
+		}
+		params[i] = river.InsertManyParams{Args: ProcessInboundArgs{InboundID: r.ID}, InsertOpts: opts}
 	}
 	res, err := db.jobs.InsertMany(ctx, params)
 	if err != nil {
@@ -61,8 +66,8 @@ func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, 
 		}
 	}
 	next := int64(0)
-	if len(ids) == limit {
-		next = ids[len(ids)-1]
+	if len(rows) == limit {
+		next = rows[len(rows)-1].ID
 	}
 	return n, next, nil
 }

@@ -92,7 +92,7 @@ func (s *services) newJobs() error {
 	periodic = append(periodic, ask.PeriodicJobs()...)
 	periodic = append(periodic, okr.PeriodicJobs()...)
 	sweep := inbound.NewSweepWorker(s.db, inbound.SweepOptions{Every: time.Duration(d.cfg.Server.Jobs.SweepEvery),
-		OutboundLease: time.Duration(d.cfg.Server.Jobs.DeliveryLease), Logger: s.log})
+		OutboundLease: time.Duration(d.cfg.Server.Jobs.DeliveryLease), Addresses: d.addrs, Logger: s.log})
 	river.AddWorker(workers, sweep)
 	periodic = append(periodic, sweep.PeriodicJobs()...)
 	ones, err := d.oneOnOnes()

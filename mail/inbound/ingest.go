@@ -42,7 +42,7 @@ func (p *Processor) Ingest(ctx context.Context, env Envelope, raw []byte) (int64
 	}
 	now := p.opts.Now()
 	id, created, err := keep(ctx, p.db, env, raw, receivedHeader(env, p.opts.Hostname, now), now,
-		&river.InsertOpts{ScheduledAt: now.Add(ingestSafetyDelay)})
+		&river.InsertOpts{ScheduledAt: now.Add(ingestSafetyDelay), Priority: jobPriority(p.opts.Addresses, env.Rcpt)})
 	if err != nil {
 		return 0, fmt.Errorf("inbound: ingest: %w", err)
 	}

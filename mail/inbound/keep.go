@@ -43,7 +43,7 @@ func keep(ctx context.Context, db *store.DB, env Envelope, raw []byte, received 
 
 // keepAll stores messages with one multi-row insert and enqueues one job
 // per new message (unique while live, see store.ProcessInboundInsertOpts;
-// job may set its ScheduledAt), all in one transaction. It sets every message's ID and
+// job may set its ScheduledAt and Priority), all in one transaction. It sets every message's ID and
 // reports which were new; on error nothing is kept.
 func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job *river.InsertOpts) ([]bool, error) {
 	var created []bool
@@ -57,7 +57,7 @@ func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job
 			if created[i] {
 				opts := store.ProcessInboundInsertOpts()
 				if job != nil {
-					opts.ScheduledAt = job.ScheduledAt
+					opts.ScheduledAt, opts.Priority = job.ScheduledAt, job.Priority
 				}
 				jobs = append(jobs, river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: in.ID}, InsertOpts: opts})
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/tidings-app/tidings/mail/inbound"
 	"github.com/tidings-app/tidings/store"
 	"github.com/tidings-app/tidings/store/storetest"
@@ -220,45 +221,79 @@ func TestRepliesQueuedFirst(t *testing.T) {
 				want[m.ID] = 1
 			}
 		}
-		client, err := river.NewClient(db.JobDriver(), &river.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		jobs, err := client.JobList(ctx, river.NewJobListParams().Kinds(store.ProcessInboundArgs{}.Kind()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, j := range jobs.Jobs {
-			var args store.ProcessInboundArgs
-			if err := json.Unmarshal(j.EncodedArgs, &args); err != nil {
-				t.Fatal(err)
-			}
-			if j.Priority != want[args.InboundID] {
-				t.Errorf("message %d: job priority %d, want %d", args.InboundID, j.Priority, want[args.InboundID])
+		for id, prio := range jobPriorities(t, listJobs(t, db)) {
+			if prio != want[id] {
+				t.Errorf("message %d: job priority %d, want %d", id, prio, want[id])
 			}
 		}
 	})
 }
 
-// countJobs returns how many processing jobs are queued.
-func countJobs(t *testing.T, db *store.DB) int {
+// TestIngestedRepliesQueuedFirst: a message piped in by a local MTA gets
+// the same priority as over SMTP for its safety-net job (the one that runs
+// should the synchronous processing not finish): a reply 1, a note 2.
+func TestIngestedRepliesQueuedFirst(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, nil)
+		note, err := f.proc.Ingest(ctx, inbound.Envelope{MailFrom: "stranger@example.net", Rcpt: []string{f.addrs.Meetings("")}},
+			plainReply("stranger@example.net", f.addrs.Meetings(""), msgID(t, "piped-note"), "Notes.\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		to := f.addrs.Reply(f.prompt.ID)
+		reply, err := f.proc.Ingest(ctx, inbound.Envelope{MailFrom: "ana@example.com", Rcpt: []string{to}},
+			message(t, "outlook_reply.eml", map[string]string{"FROM": "ana@example.com", "TO": to, "MSGID": msgID(t, "piped-reply")}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := jobPriorities(t, listJobs(t, db))
+		if len(got) != 2 || got[reply] != 1 || got[note] != 2 {
+			t.Errorf("job priorities by message %v, want reply %d at 1 and note %d at 2", got, reply, note)
+		}
+	})
+}
+
+// listJobs returns every processing job in the database, page by page.
+func listJobs(t *testing.T, db *store.DB) []*rivertype.JobRow {
 	t.Helper()
 	client, err := river.NewClient(db.JobDriver(), &river.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, params := 0, river.NewJobListParams().Kinds(store.ProcessInboundArgs{}.Kind()).First(1000)
+	var out []*rivertype.JobRow
+	params := river.NewJobListParams().Kinds(store.ProcessInboundArgs{}.Kind()).First(1000)
 	for {
 		res, err := client.JobList(context.Background(), params)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got += len(res.Jobs)
+		out = append(out, res.Jobs...)
 		if len(res.Jobs) < 1000 {
-			return got
+			return out
 		}
 		params = params.After(res.LastCursor)
 	}
+}
+
+// jobPriorities maps each job's message ID to the job's River priority.
+func jobPriorities(t *testing.T, jobs []*rivertype.JobRow) map[int64]int {
+	t.Helper()
+	out := make(map[int64]int, len(jobs))
+	for _, j := range jobs {
+		var args store.ProcessInboundArgs
+		if err := json.Unmarshal(j.EncodedArgs, &args); err != nil {
+			t.Fatal(err)
+		}
+		out[args.InboundID] = j.Priority
+	}
+	return out
+}
+
+// countJobs returns how many processing jobs are queued.
+func countJobs(t *testing.T, db *store.DB) int {
+	t.Helper()
+	return len(listJobs(t, db))
 }
 
 // waitJobs waits up to 5 s for n processing jobs.

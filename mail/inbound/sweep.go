@@ -7,6 +7,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/robfig/cron/v3"
+	"github.com/tidings-app/tidings/mail"
 	"github.com/tidings-app/tidings/store"
 )
 
@@ -26,7 +27,13 @@ type SweepOptions struct {
 	// returns the message to the queue (default ten minutes, the
 	// deliverers' lease).
 	OutboundLease time.Duration
-	Logger        *slog.Logger
+	// Addresses, when its Signer is set, give each requeued processing job
+	// the receiver's priority (mail to a token address first, see
+	// jobPriority), so replies stranded by a crash are still applied
+	// before the notes of a flood stranded with them. Unset: River's
+	// default priority for every job.
+	Addresses mail.Addresses
+	Logger    *slog.Logger
 }
 
 func (o SweepOptions) withDefaults() SweepOptions {
@@ -61,9 +68,13 @@ func NewSweepWorker(db *store.DB, opts SweepOptions) *SweepWorker {
 
 // Work implements river.Worker.
 func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[store.SweepArgs]) error {
+	var priority func(rcpt []string) int
+	if w.opts.Addresses.Signer != nil {
+		priority = func(rcpt []string) int { return jobPriority(w.opts.Addresses, rcpt) }
+	}
 	in, after := 0, int64(0)
 	for { // page by page: a crash during a hold can leave thousands without a job
-		n, next, err := w.db.RequeueStaleInbound(ctx, w.opts.InboundAfter, after, sweepLimit)
+		n, next, err := w.db.RequeueStaleInbound(ctx, w.opts.InboundAfter, after, sweepLimit, priority)
 		if err != nil {
 			return err
 		}
