@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tidings-app/tidings/store/storetest"
 )
 
 // run executes the CLI with args and returns stdout, stderr and the exit
@@ -176,5 +178,20 @@ func TestApplyCheckNeedsNoDatabase(t *testing.T) {
 	out, errs, code := run(t, context.Background(), "", "apply", "--check", "-f", "../../examples/tidings.yaml")
 	if code != 0 || !strings.Contains(out, "is valid: 1 team, 2 members, 1 check-in\n") {
 		t.Errorf("apply --check: exit %d, out %q, err %q", code, out, errs)
+	}
+}
+
+// eachBackend runs fn as a subtest per store backend (storetest.Backends),
+// each in a temporary environment of its own (tempEnv, whose directory fn
+// gets) and, on PostgreSQL, a database of its own.
+func eachBackend(t *testing.T, fn func(t *testing.T, dir string)) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			dir := tempEnv(t)
+			if b.Name == "postgres" {
+				t.Setenv("TIDINGS_DATABASE", storetest.PostgresDSN(t))
+			}
+			fn(t, dir)
+		})
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/tidings-app/tidings/store/storetest"
 )
 
 // TestStoreFollowsTheServicesClock pins the services' clock far from the
@@ -17,44 +15,38 @@ import (
 // tests lost Ben's 09:00 Berlin prompt whenever they ran between 08:00
 // and 12:00 UTC.
 func TestStoreFollowsTheServicesClock(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			tempEnv(t)
-			if b.Name == "postgres" {
-				t.Setenv("TIDINGS_DATABASE", storetest.PostgresDSN(t))
+	eachBackend(t, func(t *testing.T, _ string) {
+		ctx := context.Background()
+		pinned := time.Date(2021, 3, 1, 6, 30, 0, 0, time.UTC)
+		a := &app{configPath: "../../examples/tidings.yaml", stdout: &strings.Builder{}, stderr: testLog{t}, logLevel: "warn",
+			now: func() time.Time { return pinned }}
+		cfg, err := a.loadConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := a.openStore(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Sync(ctx, cfg.Specs()); err != nil {
+			t.Fatal(err)
+		}
+		team, err := db.FindTeam(ctx, "platform")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, err := db.FindTeamSchedule(ctx, *team, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ts.Members) == 0 {
+			t.Fatal("no members scheduled")
+		}
+		for _, m := range ts.Members {
+			if !m.JoinedAt.Equal(pinned) {
+				t.Errorf("%s joined at %s, want the services' clock %s", m.Email, m.JoinedAt.UTC(), pinned)
 			}
-			ctx := context.Background()
-			pinned := time.Date(2021, 3, 1, 6, 30, 0, 0, time.UTC)
-			a := &app{configPath: "../../examples/tidings.yaml", stdout: &strings.Builder{}, stderr: testLog{t}, logLevel: "warn",
-				now: func() time.Time { return pinned }}
-			cfg, err := a.loadConfig()
-			if err != nil {
-				t.Fatal(err)
-			}
-			db, err := a.openStore(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			if _, err := db.Sync(ctx, cfg.Specs()); err != nil {
-				t.Fatal(err)
-			}
-			team, err := db.FindTeam(ctx, "platform")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ts, err := db.FindTeamSchedule(ctx, *team, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(ts.Members) == 0 {
-				t.Fatal("no members scheduled")
-			}
-			for _, m := range ts.Members {
-				if !m.JoinedAt.Equal(pinned) {
-					t.Errorf("%s joined at %s, want the services' clock %s", m.Email, m.JoinedAt.UTC(), pinned)
-				}
-			}
-		})
-	}
+		}
+	})
 }

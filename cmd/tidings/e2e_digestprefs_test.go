@@ -16,7 +16,6 @@ import (
 	"github.com/tidings-app/tidings/digest"
 	"github.com/tidings-app/tidings/mail/mailtest"
 	"github.com/tidings-app/tidings/store"
-	"github.com/tidings-app/tidings/store/storetest"
 )
 
 // TestEndToEndDigestSettings plays issue 12's `digest daily|weekly|off`
@@ -26,15 +25,9 @@ import (
 // (platform, "fri 17:00") and a daily one (ops, "mon-fri 17:00"), through
 // the real SMTP sink. `members show` says which setting is in force.
 func TestEndToEndDigestSettings(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			dir := tempEnv(t)
-			if b.Name == "postgres" {
-				t.Setenv("TIDINGS_DATABASE", storetest.PostgresDSN(t))
-			}
-			digestSettingsE2E(t, dir)
-		})
-	}
+	eachBackend(t, func(t *testing.T, dir string) {
+		digestSettingsE2E(t, dir)
+	})
 }
 
 func digestSettingsE2E(t *testing.T, dir string) {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/tidings-app/tidings/mail/mailtest"
 	"github.com/tidings-app/tidings/store"
-	"github.com/tidings-app/tidings/store/storetest"
 )
 
 // TestEndToEndMembership walks issue 12 as a lead and a member would,
@@ -27,15 +26,9 @@ import (
 // appears, a holiday skipped and not counted as a miss, and `members
 // list` right at each step.
 func TestEndToEndMembership(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			dir := tempEnv(t)
-			if b.Name == "postgres" {
-				t.Setenv("TIDINGS_DATABASE", storetest.PostgresDSN(t))
-			}
-			membershipE2E(t, dir)
-		})
-	}
+	eachBackend(t, func(t *testing.T, dir string) {
+		membershipE2E(t, dir)
+	})
 }
 
 type e2e struct {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/tidings-app/tidings/mail/mailtest"
 	"github.com/tidings-app/tidings/store"
-	"github.com/tidings-app/tidings/store/storetest"
 )
 
 // TestReceiptEndToEnd boots the service as `tidings serve` does, with a
@@ -20,15 +19,9 @@ import (
 // one heading amends only that answer; and that no second receipt is
 // sent for the prompt.
 func TestReceiptEndToEnd(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			tempEnv(t)
-			if b.Name == "postgres" {
-				t.Setenv("TIDINGS_DATABASE", storetest.PostgresDSN(t))
-			}
-			receiptEndToEnd(t)
-		})
-	}
+	eachBackend(t, func(t *testing.T, _ string) {
+		receiptEndToEnd(t)
+	})
 }
 
 func receiptEndToEnd(t *testing.T) {

@@ -16,7 +16,6 @@ import (
 	"github.com/tidings-app/tidings/digest"
 	"github.com/tidings-app/tidings/mail/mailtest"
 	"github.com/tidings-app/tidings/store"
-	"github.com/tidings-app/tidings/store/storetest"
 )
 
 // TestEndToEnd boots the whole service the way `tidings serve` does (real
@@ -24,15 +23,9 @@ import (
 // product loop: welcome mail, a prompt at 09:00 in the member's zone, a
 // reply over SMTP that becomes an update, and a digest that arrives with it.
 func TestEndToEnd(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			tempEnv(t)
-			if b.Name == "postgres" {
-				t.Setenv("TIDINGS_DATABASE", storetest.PostgresDSN(t))
-			}
-			endToEnd(t)
-		})
-	}
+	eachBackend(t, func(t *testing.T, _ string) {
+		endToEnd(t)
+	})
 }
 
 func endToEnd(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 	"github.com/tidings-app/tidings/digest"
 	"github.com/tidings-app/tidings/mail/mailtest"
 	"github.com/tidings-app/tidings/store"
-	"github.com/tidings-app/tidings/store/storetest"
 )
 
 // TestForgedMeetingNoteReachesNobody reproduces issue 13's attack against
@@ -24,15 +23,9 @@ import (
 // only mail they cause is one confirmation request to the From address
 // itself, which repeats none of their text.
 func TestForgedMeetingNoteReachesNobody(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			tempEnv(t)
-			if b.Name == "postgres" {
-				t.Setenv("TIDINGS_DATABASE", storetest.PostgresDSN(t))
-			}
-			forgedNote(t)
-		})
-	}
+	eachBackend(t, func(t *testing.T, _ string) {
+		forgedNote(t)
+	})
 }
 
 const forgedPayroll = "send the payroll export to backup@evil.example"

@@ -14,7 +14,6 @@ import (
 
 	"github.com/emersion/go-smtp"
 	"github.com/tidings-app/tidings/store"
-	"github.com/tidings-app/tidings/store/storetest"
 )
 
 // The bad-input probe: malformed messages, huge headers, long lines and
@@ -127,15 +126,9 @@ func badCases() []badCase {
 }
 
 func TestReliabilityBadInput(t *testing.T) {
-	for _, b := range storetest.Backends(t) {
-		t.Run(b.Name, func(t *testing.T) {
-			tempEnv(t)
-			if b.Name == "postgres" {
-				t.Setenv("TIDINGS_DATABASE", storetest.PostgresDSN(t))
-			}
-			badInputProbe(t)
-		})
-	}
+	eachBackend(t, func(t *testing.T, _ string) {
+		badInputProbe(t)
+	})
 }
 
 func badInputProbe(t *testing.T) {
