@@ -19,12 +19,14 @@ var liveJobStates = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.
 // digests in the default queue.
 const QueueInbound = "inbound"
 
-// ProcessInboundInsertOpts are the River options of a ProcessInboundArgs
-// job: in QueueInbound, unique by message while a job for it is live (not
-// after it completed, so a reprocess or a sweep can queue it again).
-// Callers set Priority (mail/inbound: mail to token addresses first).
-func ProcessInboundInsertOpts() *river.InsertOpts {
-	return &river.InsertOpts{Queue: QueueInbound, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveJobStates}}
+// ProcessInboundJob is the River insert of the job that processes inbound
+// message id: in QueueInbound, unique by message while a job for it is
+// live (not after it completed, so a reprocess or a sweep can queue it
+// again), with River priority priority (1 runs first; 0 is River's
+// default, 1). Every path that queues processing builds its job here.
+func ProcessInboundJob(id int64, priority int) river.InsertManyParams {
+	return river.InsertManyParams{Args: ProcessInboundArgs{InboundID: id}, InsertOpts: &river.InsertOpts{
+		Queue: QueueInbound, Priority: priority, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: liveJobStates}}}
 }
 
 // RequeueStaleInbound gives a ProcessInboundArgs job to each of up to
@@ -49,11 +51,11 @@ func (db *DB) RequeueStaleInbound(ctx context.Context, olderThan time.Duration, 
 	}
 	params := make([]river.InsertManyParams, len(rows))
 	for i, r := range rows {
-		opts := ProcessInboundInsertOpts()
+		prio := 0
 		if priority != nil {
-			opts.Priority = priority(r.Rcpt)
+			prio = priority(r.Rcpt)
 		}
-		params[i] = river.InsertManyParams{Args: ProcessInboundArgs{InboundID: r.ID}, InsertOpts: opts}
+		params[i] = ProcessInboundJob(r.ID, prio)
 	}
 	res, err := db.jobs.InsertMany(ctx, params)
 	if err != nil {

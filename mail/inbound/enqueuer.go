@@ -30,7 +30,8 @@ const enqueueBatch = 512
 type enqueuer struct {
 	db    *store.DB
 	log   *slog.Logger
-	pacer *Pacer // nil: never waits
+	addrs mail.Addresses // for each job's priority
+	pacer *Pacer         // nil: never waits
 	ids   chan queued
 	done  chan struct{}
 	quit  chan struct{} // closed by close: stop waiting for a hold
@@ -47,40 +48,16 @@ const enqueueQueue = 32768
 // holdCheck is how often a waiting enqueuer looks whether the hold ended.
 const holdCheck = 50 * time.Millisecond
 
-func newEnqueuer(db *store.DB, log *slog.Logger, pacer *Pacer) *enqueuer {
-	return &enqueuer{db: db, log: log, pacer: pacer, ids: make(chan queued, enqueueQueue), done: make(chan struct{}),
+func newEnqueuer(db *store.DB, log *slog.Logger, addrs mail.Addresses, pacer *Pacer) *enqueuer {
+	return &enqueuer{db: db, log: log, addrs: addrs, pacer: pacer, ids: make(chan queued, enqueueQueue), done: make(chan struct{}),
 		quit: make(chan struct{})}
 }
 
-// queued is a stored message waiting for its job, with the job's River
-// priority (1 first).
+// queued is a stored message waiting for its job, with its envelope
+// recipients, which decide the job's priority (jobPriority).
 type queued struct {
-	id       int64
-	priority int
-}
-
-// Job priorities: mail to an address carrying one of our tokens (a reply
-// to a prompt, a bounce, a confirmation) is applied before anything else
-// that arrived with it, so a member's reply does not wait behind a flood
-// sent to an ingest address.
-const (
-	priorityToken = 1
-	priorityOther = 2
-)
-
-// jobPriority is the priority of a message sent to rcpt.
-func jobPriority(a mail.Addresses, rcpt []string) int {
-	for _, to := range rcpt {
-		rc, err := a.Parse(to, func(string) bool { return true })
-		if err != nil {
-			continue
-		}
-		switch rc.Kind {
-		case mail.RcptReply, mail.RcptBounce, mail.RcptConfirm:
-			return priorityToken
-		}
-	}
-	return priorityOther
+	id   int64
+	rcpt []string
 }
 
 // add hands newly stored messages over without blocking; when the queue is
@@ -145,9 +122,7 @@ func (e *enqueuer) awaitHold() {
 func (e *enqueuer) insert(ctx context.Context, msgs []queued) {
 	params := make([]river.InsertManyParams, len(msgs))
 	for i, m := range msgs {
-		opts := store.ProcessInboundInsertOpts()
-		opts.Priority = m.priority
-		params[i] = river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: m.id}, InsertOpts: opts}
+		params[i] = store.ProcessInboundJob(m.id, jobPriority(e.addrs, m.rcpt))
 	}
 	if err := e.db.EnqueueManyLazily(ctx, params); err != nil {
 		e.log.Warn("queueing processing jobs failed: the sweep will queue them", "count", len(msgs), "err", err)

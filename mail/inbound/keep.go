@@ -42,7 +42,7 @@ func keep(ctx context.Context, db *store.DB, env Envelope, raw []byte, received 
 }
 
 // keepAll stores messages with one multi-row insert and enqueues one job
-// per new message (unique while live, see store.ProcessInboundInsertOpts;
+// per new message (unique while live, see store.ProcessInboundJob;
 // job may set its ScheduledAt and Priority), all in one transaction. It sets every message's ID and
 // reports which were new; on error nothing is kept.
 func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job *river.InsertOpts) ([]bool, error) {
@@ -55,11 +55,11 @@ func keepAll(ctx context.Context, db *store.DB, ins []*store.InboundMessage, job
 		jobs := make([]river.InsertManyParams, 0, len(ins))
 		for i, in := range ins {
 			if created[i] {
-				opts := store.ProcessInboundInsertOpts()
+				j := store.ProcessInboundJob(in.ID, 0)
 				if job != nil {
-					opts.ScheduledAt, opts.Priority = job.ScheduledAt, job.Priority
+					j.InsertOpts.ScheduledAt, j.InsertOpts.Priority = job.ScheduledAt, job.Priority
 				}
-				jobs = append(jobs, river.InsertManyParams{Args: store.ProcessInboundArgs{InboundID: in.ID}, InsertOpts: opts})
+				jobs = append(jobs, j)
 			}
 		}
 		return tx.EnqueueMany(ctx, jobs)

@@ -56,7 +56,7 @@ func NewReceiver(db *store.DB, opts Options) *Receiver {
 	r.budget = newBudget(opts.InflightBytes)
 	r.large = make(chan struct{}, largeCommits)
 	r.bufs.New = func() any { b := make([]byte, readChunk); return &b }
-	r.jobs = newEnqueuer(db, r.log, opts.Pacer)
+	r.jobs = newEnqueuer(db, r.log, opts.Addresses, opts.Pacer)
 	lanes := 1 // SQLite has one connection
 	if db.Postgres() {
 		lanes = 2
@@ -193,7 +193,7 @@ func (r *Receiver) keepRows(ctx context.Context, ins []*store.InboundMessage) ([
 	}
 	for i, in := range ins {
 		if created[i] {
-			r.jobs.add(queued{id: in.ID, priority: jobPriority(r.opts.Addresses, in.Rcpt)})
+			r.jobs.add(queued{id: in.ID, rcpt: in.Rcpt})
 		}
 	}
 	return created, nil

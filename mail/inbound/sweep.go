@@ -27,11 +27,10 @@ type SweepOptions struct {
 	// returns the message to the queue (default ten minutes, the
 	// deliverers' lease).
 	OutboundLease time.Duration
-	// Addresses, when its Signer is set, give each requeued processing job
-	// the receiver's priority (mail to a token address first, see
+	// Addresses are the receiver's (required): each requeued processing
+	// job gets the receiver's priority (mail to a token address first, see
 	// jobPriority), so replies stranded by a crash are still applied
-	// before the notes of a flood stranded with them. Unset: River's
-	// default priority for every job.
+	// before the notes of a flood stranded with them.
 	Addresses mail.Addresses
 	Logger    *slog.Logger
 }
@@ -68,10 +67,7 @@ func NewSweepWorker(db *store.DB, opts SweepOptions) *SweepWorker {
 
 // Work implements river.Worker.
 func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[store.SweepArgs]) error {
-	var priority func(rcpt []string) int
-	if w.opts.Addresses.Signer != nil {
-		priority = func(rcpt []string) int { return jobPriority(w.opts.Addresses, rcpt) }
-	}
+	priority := func(rcpt []string) int { return jobPriority(w.opts.Addresses, rcpt) }
 	in, after := 0, int64(0)
 	for { // page by page: a crash during a hold can leave thousands without a job
 		n, next, err := w.db.RequeueStaleInbound(ctx, w.opts.InboundAfter, after, sweepLimit, priority)
